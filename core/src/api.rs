@@ -1,0 +1,230 @@
+//! The JSON contract both Wasm faces call: typed calls in, tagged answers out.
+//!
+//! Every answer is an object with `"type": "success"` or `"type": "failure"`;
+//! failures carry `errors` (diagnostics), successes carry what was asked for.
+//! A decision itself is the Decision JSON of DESIGN.md.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::Serialize;
+
+use crate::decision::Decision;
+use crate::diag::{self, Diagnostic};
+use crate::json::{self, JsonLimits};
+use crate::limits;
+use crate::policy::{parse_policy, PolicyKind};
+use crate::request::{Request, RequestInput};
+use crate::store::Store;
+use crate::testfile::{CaseResult, TestFile};
+use crate::value::Instant;
+
+/// A call that did not produce its result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    #[serde(rename = "type")]
+    pub tag: &'static str,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Failure {
+    pub fn new(diagnostics: Vec<Diagnostic>) -> Failure {
+        let (errors, warnings) = diagnostics.into_iter().partition(Diagnostic::is_error);
+        Failure { tag: "failure", errors, warnings }
+    }
+
+    pub fn to_json(&self) -> String {
+        to_json(self)
+    }
+
+    /// The first error's message, for one-line reports.
+    pub fn message(&self) -> String {
+        self.errors.first().map(|d| d.message.clone()).unwrap_or_default()
+    }
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serializing our own types into a String cannot fail; fall back to a
+    // fixed failure rather than panic if it ever did.
+    serde_json::to_string(value).unwrap_or_else(|_| String::from(r#"{"type":"failure","errors":[],"warnings":[]}"#))
+}
+
+/// Loads a store from JSON text.
+pub fn load(text: &str) -> Result<Store, Failure> {
+    Store::from_json_str(text).map_err(|e| Failure::new(e.diagnostics))
+}
+
+/// The answer of a successful load: the store's warnings and size.
+#[derive(Debug, Serialize)]
+pub struct LoadAnswer<'a> {
+    #[serde(rename = "type")]
+    pub tag: &'static str,
+    pub stats: crate::store::StoreStats,
+    pub warnings: &'a [Diagnostic],
+}
+
+pub fn load_answer_json(store: &Store) -> String {
+    to_json(&LoadAnswer { tag: "success", stats: store.stats(), warnings: store.warnings() })
+}
+
+/// Parses a request from JSON text.
+pub fn parse_request(text: &str) -> Result<Request, Failure> {
+    Request::from_json_str(text).map_err(|e| Failure::new(e.diagnostics))
+}
+
+/// Parses a request from structured input (a JavaScript object, say).
+pub fn request_from_input(input: RequestInput) -> Result<Request, Failure> {
+    Request::new(input).map_err(|e| Failure::new(e.diagnostics))
+}
+
+/// The Decision JSON of DESIGN.md.
+pub fn decision_json(store: &Store, request: &Request, decision: &Decision) -> String {
+    to_json(&decision.explain(store, request))
+}
+
+/// Parses `text` as a request, decides it, and returns the Decision JSON.
+pub fn evaluate_json_str(store: &Store, text: &str, now: Option<Instant>) -> Result<String, Failure> {
+    let request = parse_request(text)?;
+    let decision = store.evaluate(&request, now);
+    Ok(decision_json(store, &request, &decision))
+}
+
+/// Decides a JSON array of requests. The answer is a JSON array with, per
+/// request, its Decision JSON or a failure object; one bad request does not
+/// spoil the others.
+pub fn evaluate_batch_json_str(store: &Store, text: &str, now: Option<Instant>) -> Result<String, Failure> {
+    let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text).map_err(|e| {
+        Failure::new(alloc::vec![Diagnostic::error("invalid-request", alloc::format!("the batch is not a JSON array of requests: {e}"))
+            .with_help("pass `[{\"principal\": ..., \"action\": ..., \"resource\": ...}, ...]`")])
+    })?;
+    if items.len() > limits::MAX_BATCH {
+        return Err(Failure::new(alloc::vec![Diagnostic::error(
+            "limit-batch",
+            alloc::format!("{} requests in one batch, more than the limit of {}", items.len(), limits::MAX_BATCH)
+        )
+        .with_help("split the batch")]));
+    }
+    let mut out = String::with_capacity(items.len() * 256 + 2);
+    out.push('[');
+    for (i, raw) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match evaluate_json_str(store, raw.get(), now) {
+            Ok(decision) => out.push_str(&decision),
+            Err(failure) => out.push_str(&failure.to_json()),
+        }
+    }
+    out.push(']');
+    Ok(out)
+}
+
+/// What a checked text turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckedKind {
+    Store,
+    Policy,
+    /// Not even JSON, or not an object.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckAnswer {
+    #[serde(rename = "type")]
+    pub tag: &'static str,
+    pub kind: CheckedKind,
+    /// Every finding, errors first by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks source text that is a whole store or one policy document, and
+/// reports every finding with its place. A store is recognised by its
+/// store-level keys; anything with a `Statement` is a policy.
+pub fn check(text: &str) -> CheckAnswer {
+    let json = match json::parse(text, JsonLimits::default()) {
+        Ok(json) => json,
+        Err(e) => {
+            let mut diagnostics = alloc::vec![e.into_diagnostic()];
+            diag::locate_all(text, &mut diagnostics);
+            return CheckAnswer { tag: "success", kind: CheckedKind::Unknown, diagnostics };
+        }
+    };
+    let is_policy = json.get("Statement").is_some() || json.get("Version").is_some();
+    let (kind, mut diagnostics) = if is_policy {
+        let mut diagnostics = Vec::new();
+        let policy_kind = guess_policy_kind(&json);
+        parse_policy(&json, policy_kind, "", &mut diagnostics);
+        (CheckedKind::Policy, diagnostics)
+    } else {
+        let diagnostics = match Store::from_json(&json) {
+            Ok(store) => store.warnings().to_vec(),
+            Err(e) => e.diagnostics,
+        };
+        (CheckedKind::Store, diagnostics)
+    };
+    diag::sort(&mut diagnostics);
+    diag::locate_all(text, &mut diagnostics);
+    CheckAnswer { tag: "success", kind, diagnostics }
+}
+
+/// A standalone policy names principals only when it is a resource policy
+/// (with Resource) or a trust policy (without).
+fn guess_policy_kind(json: &json::Json) -> PolicyKind {
+    let statements: Vec<&json::Json> = match json.get("Statement") {
+        Some(s) => match s.as_array() {
+            Some(items) => items.iter().collect(),
+            None => alloc::vec![s],
+        },
+        None => Vec::new(),
+    };
+    let names_principal = statements.iter().any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some());
+    let has_resource = statements.iter().any(|s| s.get("Resource").is_some() || s.get("NotResource").is_some());
+    match (names_principal, has_resource) {
+        (true, true) => PolicyKind::Resource,
+        (true, false) => PolicyKind::Trust,
+        _ => PolicyKind::Identity,
+    }
+}
+
+pub fn check_json_str(text: &str) -> String {
+    to_json(&check(text))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TestAnswer {
+    #[serde(rename = "type")]
+    pub tag: &'static str,
+    pub passed: usize,
+    pub failed: usize,
+    pub results: Vec<CaseResult>,
+}
+
+/// Runs a test file given as text. `storeFile` references cannot be read
+/// here (no I/O); hosts that support them use [`TestFile`] directly.
+pub fn run_tests(text: &str, read_store: &mut dyn FnMut(&str) -> Result<String, String>) -> Result<TestAnswer, Failure> {
+    let file = TestFile::parse(text).map_err(|d| Failure::new(alloc::vec![d]))?;
+    let results = file.run(read_store);
+    let passed = results.iter().filter(|r| r.passed).count();
+    Ok(TestAnswer { tag: "success", passed, failed: results.len() - passed, results })
+}
+
+pub fn run_tests_json_str(text: &str) -> String {
+    let mut no_files = |path: &str| Err(alloc::format!("`{path}`: store files cannot be read here; inline the store"));
+    match run_tests(text, &mut no_files) {
+        Ok(answer) => to_json(&answer),
+        Err(failure) => failure.to_json(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct VersionAnswer {
+    #[serde(rename = "type")]
+    tag: &'static str,
+    engine: &'static str,
+}
+
+pub fn version_json() -> String {
+    to_json(&VersionAnswer { tag: "success", engine: crate::VERSION })
+}

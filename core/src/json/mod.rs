@@ -1,0 +1,190 @@
+//! A small JSON reader that keeps source spans.
+//!
+//! serde_json cannot say *where* a value sat in the text once it is parsed, and
+//! it silently keeps the last of two duplicate keys. Policy authors need both:
+//! every finding points at the exact characters, and a duplicated `Effect` must
+//! be an error rather than a coin toss. So stores and policies are read here;
+//! requests and answers, whose errors need no spans, use serde_json.
+
+mod err;
+mod parse;
+
+pub use err::JsonError;
+pub use parse::parse;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::diag::Span;
+
+/// Bounds on the shape of a JSON document, checked while reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonLimits {
+    /// Largest accepted text, in bytes.
+    pub max_bytes: usize,
+    /// Deepest accepted nesting of arrays and objects.
+    pub max_depth: usize,
+}
+
+impl Default for JsonLimits {
+    fn default() -> Self {
+        JsonLimits { max_bytes: crate::limits::MAX_STORE_BYTES, max_depth: crate::limits::MAX_JSON_DEPTH }
+    }
+}
+
+/// A JSON value with the byte range it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// One object member: its key (with the key's own span) and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Json,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// The number exactly as written, so `10.0` and `3600` keep their text.
+    Number(String),
+    String(String),
+    Array(Vec<Json>),
+    Object(Vec<Member>),
+}
+
+impl Json {
+    pub fn new(value: Value, span: Span) -> Self {
+        Json { value, span }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Json]> {
+        match &self.value {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The member named `key`, compared exactly.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        self.as_object()?.iter().find(|m| m.key == key).map(|m| &m.value)
+    }
+
+    /// A word for the kind of value, for messages ("expected a string, found an array").
+    pub fn kind_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    /// Scalars as policy text: strings as they are, numbers and booleans as written
+    /// (IAM accepts `3600` and `true` where it documents `"3600"` and `"true"`).
+    pub fn scalar_text(&self) -> Option<alloc::borrow::Cow<'_, str>> {
+        use alloc::borrow::Cow;
+        match &self.value {
+            Value::String(s) => Some(Cow::Borrowed(s)),
+            Value::Number(n) => Some(Cow::Borrowed(n)),
+            Value::Bool(true) => Some(Cow::Borrowed("true")),
+            Value::Bool(false) => Some(Cow::Borrowed("false")),
+            _ => None,
+        }
+    }
+}
+
+/// Appends `segment` to a JSON pointer, escaping `~` and `/` (RFC 6901).
+pub fn push_pointer(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// `pointer` + `/segment`, as a new string.
+pub fn join_pointer(pointer: &str, segment: &str) -> String {
+    let mut out = String::from(pointer);
+    push_pointer(&mut out, segment);
+    out
+}
+
+/// Finds the value a JSON pointer names, for turning an explanation's path back into a span.
+pub fn resolve_pointer<'a>(root: &'a Json, pointer: &str) -> Option<&'a Json> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let mut node = root;
+    for raw in pointer.strip_prefix('/')?.split('/') {
+        let segment = raw.replace("~1", "/").replace("~0", "~");
+        node = match &node.value {
+            Value::Object(members) => &members.iter().find(|m| m.key == segment)?.value,
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+mod de;
+
+impl serde::Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match &self.value {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            // Integers keep their exact value; other numbers go through f64,
+            // which is all a re-read needs.
+            Value::Number(n) => {
+                if let Ok(i) = n.parse::<i64>() {
+                    serializer.serialize_i64(i)
+                } else if let Ok(u) = n.parse::<u64>() {
+                    serializer.serialize_u64(u)
+                } else {
+                    serializer.serialize_f64(n.parse::<f64>().unwrap_or(0.0))
+                }
+            }
+            Value::String(s) => serializer.serialize_str(s),
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for m in members {
+                    map.serialize_entry(&m.key, &m.value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}

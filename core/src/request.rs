@@ -1,0 +1,397 @@
+//! Requests: who asks to do what to which resource, in which context.
+
+use alloc::borrow::Cow;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::condition::{Lookup, Values};
+use crate::diag::Diagnostic;
+use crate::json::Json;
+use crate::limits;
+use crate::policy::{parse_policy, ActionRef, Policy, PolicyKind};
+use crate::value::Instant;
+
+/// A request as it arrives (JSON or a JavaScript object).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RequestInput {
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    #[serde(default)]
+    pub resource_account: Option<String>,
+    #[serde(default)]
+    pub session: Option<SessionInput>,
+    #[serde(default)]
+    pub context: Option<Context>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SessionInput {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub policy: Option<Json>,
+    /// When the session's credentials were issued (RFC 3339 or epoch
+    /// seconds); with the role's `maxSessionSeconds` this bounds the session.
+    #[serde(default)]
+    pub issued_at: Option<String>,
+}
+
+/// Request context: keys (compared without regard to ASCII case) with one
+/// value or a list. Numbers and booleans are kept as their text; `null`
+/// means absent.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    entries: Vec<(String, ContextValue)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContextValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Context {
+    pub fn get(&self, key: &str) -> Option<&ContextValue> {
+        self.entries.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+    }
+
+    pub fn insert(&mut self, key: &str, value: ContextValue) {
+        match self.entries.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            Some(slot) => slot.1 = value,
+            None => self.entries.push((String::from(key), value)),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl<'de> Deserialize<'de> for Context {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ContextVisitor)
+    }
+}
+
+struct ContextVisitor;
+
+impl<'de> Visitor<'de> for ContextVisitor {
+    type Value = Context;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of context keys")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Context, A::Error> {
+        let mut entries: Vec<(String, ContextValue)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value: Option<ContextValue> = map.next_value_seed(ValueSeed)?;
+            if entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(&key)) {
+                return Err(de::Error::custom(format!(
+                    "context key `{key}` is given twice (keys ignore case)"
+                )));
+            }
+            if entries.len() >= limits::MAX_CONTEXT_KEYS {
+                return Err(de::Error::custom(format!("more than {} context keys", limits::MAX_CONTEXT_KEYS)));
+            }
+            if let Some(value) = value {
+                entries.push((key, value));
+            }
+        }
+        Ok(Context { entries })
+    }
+}
+
+struct ValueSeed;
+
+impl<'de> de::DeserializeSeed<'de> for ValueSeed {
+    type Value = Option<ContextValue>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(ValueVisitor { nested: false })
+    }
+}
+
+struct ValueVisitor {
+    nested: bool,
+}
+
+fn checked<E: de::Error>(text: String) -> Result<Option<ContextValue>, E> {
+    if text.len() > limits::MAX_PATTERN_BYTES {
+        return Err(E::custom(format!("a context value is longer than {} bytes", limits::MAX_PATTERN_BYTES)));
+    }
+    Ok(Some(ContextValue::One(text)))
+}
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Option<ContextValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.nested { "a string, number or boolean" } else { "a string, number, boolean or a list of them" })
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        checked(String::from(v))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        checked(v)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        checked(String::from(if v { "true" } else { "false" }))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        checked(format!("{v}"))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        checked(format!("{v}"))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        if !v.is_finite() {
+            return Err(E::custom("context numbers must be finite"));
+        }
+        checked(format!("{v}"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        if self.nested {
+            return Err(de::Error::custom("context lists cannot be nested"));
+        }
+        let mut values = Vec::new();
+        while let Some(item) = seq.next_element_seed(NestedSeed)? {
+            if values.len() >= limits::MAX_CONTEXT_VALUES {
+                return Err(de::Error::custom(format!("a context key has more than {} values", limits::MAX_CONTEXT_VALUES)));
+            }
+            match item {
+                Some(ContextValue::One(v)) => values.push(v),
+                Some(ContextValue::Many(_)) => return Err(de::Error::custom("context lists cannot be nested")),
+                None => return Err(de::Error::custom("context lists cannot contain null")),
+            }
+        }
+        Ok(Some(ContextValue::Many(values)))
+    }
+}
+
+struct NestedSeed;
+
+impl<'de> de::DeserializeSeed<'de> for NestedSeed {
+    type Value = Option<ContextValue>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(ValueVisitor { nested: true })
+    }
+}
+
+/// A checked request, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub principal: String,
+    pub action: String,
+    /// Lowercase service prefix of `action`.
+    service: String,
+    /// Byte offset of the action name within `action`.
+    name_start: usize,
+    pub resource: String,
+    pub resource_account: Option<String>,
+    pub session: Option<Session>,
+    pub context: Context,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub name: String,
+    pub policy: Option<Policy>,
+    pub issued_at: Option<Instant>,
+}
+
+/// Why a request cannot be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl RequestError {
+    fn one(code: &'static str, message: String, help: &str, path: &str) -> Self {
+        RequestError { diagnostics: alloc::vec![Diagnostic::error(code, message).with_help(help).at(path, Default::default())] }
+    }
+
+    pub fn message(&self) -> String {
+        self.diagnostics.first().map(|d| d.message.clone()).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl Request {
+    /// Parses request JSON text.
+    pub fn from_json_str(text: &str) -> Result<Request, RequestError> {
+        if text.len() > limits::MAX_REQUEST_BYTES {
+            return Err(RequestError::one(
+                "limit-request-size",
+                format!("the request is {} bytes, more than the limit of {}", text.len(), limits::MAX_REQUEST_BYTES),
+                "requests carry one principal, action, resource and a small context",
+                "",
+            ));
+        }
+        let input: RequestInput = serde_json::from_str(text).map_err(|e| {
+            RequestError::one("invalid-request", format!("the request is not valid: {e}"), REQUEST_HELP, "")
+        })?;
+        Request::new(input)
+    }
+
+    /// Checks a request given as structured input.
+    pub fn new(input: RequestInput) -> Result<Request, RequestError> {
+        for (field, value) in [("principal", &input.principal), ("action", &input.action), ("resource", &input.resource)] {
+            if value.is_empty() {
+                return Err(RequestError::one("invalid-request", format!("`{field}` is empty"), REQUEST_HELP, &format!("/{field}")));
+            }
+            if value.len() > limits::MAX_PATTERN_BYTES {
+                return Err(RequestError::one(
+                    "limit-pattern-length",
+                    format!("`{field}` is longer than {} bytes", limits::MAX_PATTERN_BYTES),
+                    REQUEST_HELP,
+                    &format!("/{field}"),
+                ));
+            }
+        }
+        let Some((service, name)) = input.action.split_once(':') else {
+            return Err(RequestError::one(
+                "invalid-request",
+                format!("`{}` is not an action", input.action),
+                "actions are written `service:ActionName`, for example `ecs:StartInstance`",
+                "/action",
+            ));
+        };
+        if service.is_empty() || name.is_empty() || input.action.contains(['*', '?']) {
+            return Err(RequestError::one(
+                "invalid-request",
+                format!("`{}` is not a single action", input.action),
+                "a request names one action, `service:ActionName`, without wildcards",
+                "/action",
+            ));
+        }
+        let service_lower = service.to_ascii_lowercase();
+        let name_start = service.len() + 1;
+        let session = match input.session {
+            None => None,
+            Some(s) => {
+                let mut diags = Vec::new();
+                let policy = match &s.policy {
+                    None => None,
+                    Some(json) => match parse_policy(json, PolicyKind::Session, "/session/policy", &mut diags) {
+                        Some(p) => Some(p),
+                        None => {
+                            diags.retain(Diagnostic::is_error);
+                            return Err(RequestError { diagnostics: diags });
+                        }
+                    },
+                };
+                let issued_at = match &s.issued_at {
+                    None => None,
+                    Some(text) => Some(Instant::parse(text).ok_or_else(|| {
+                        RequestError::one(
+                            "invalid-request",
+                            format!("`{text}` is not a time"),
+                            "`issuedAt` is RFC 3339 (`2026-11-23T10:00:00Z`) or epoch seconds",
+                            "/session/issuedAt",
+                        )
+                    })?),
+                };
+                Some(Session { name: s.name.unwrap_or_default(), policy, issued_at })
+            }
+        };
+        Ok(Request {
+            service: service_lower,
+            name_start,
+            principal: input.principal,
+            action: input.action,
+            resource: input.resource,
+            resource_account: input.resource_account,
+            session,
+            context: input.context.unwrap_or_default(),
+        })
+    }
+
+    pub fn action_ref(&self) -> ActionRef<'_> {
+        ActionRef { service: &self.service, name: self.action.get(self.name_start..).unwrap_or_default() }
+    }
+
+    /// `aws:CurrentTime` or `acs:CurrentTime` from the context, if it is a time.
+    pub fn context_time(&self) -> Option<Instant> {
+        ["aws:CurrentTime", "acs:CurrentTime", "aws:EpochTime"].iter().find_map(|key| match self.context.get(key) {
+            Some(ContextValue::One(text)) => Instant::parse(text),
+            _ => None,
+        })
+    }
+}
+
+const REQUEST_HELP: &str =
+    "a request is {\"principal\": \"user/alice\", \"action\": \"ecs:StartInstance\", \"resource\": \"acs:ecs:...\", \"context\": {...}}";
+
+impl Lookup for Context {
+    fn values(&self, key: &str) -> Option<Values<'_>> {
+        match self.get(key)? {
+            ContextValue::One(v) => Some(Values::One(Cow::Borrowed(v))),
+            ContextValue::Many(vs) => Some(Values::Many(vs)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_context_values() {
+        let r = Request::from_json_str(
+            r#"{"principal":"user/a","action":"S3:GetObject","resource":"*","context":{"aws:MultiFactorAuthAge":3600,"acs:MFAPresent":true,"aws:TagKeys":["a","b"],"gone":null}}"#,
+        )
+        .unwrap();
+        assert_eq!(r.context.get("AWS:multifactorauthage"), Some(&ContextValue::One("3600".into())));
+        assert_eq!(r.context.get("acs:mfapresent"), Some(&ContextValue::One("true".into())));
+        assert_eq!(r.context.get("aws:tagkeys"), Some(&ContextValue::Many(alloc::vec!["a".into(), "b".into()])));
+        assert_eq!(r.context.get("gone"), None);
+        assert_eq!(r.action_ref().service, "s3");
+        assert_eq!(r.action_ref().name, "GetObject");
+    }
+
+    #[test]
+    fn rejects_bad_requests() {
+        for bad in [
+            r#"{"principal":"user/a","action":"s3GetObject","resource":"*"}"#,
+            r#"{"principal":"user/a","action":"s3:Get*","resource":"*"}"#,
+            r#"{"principal":"","action":"s3:GetObject","resource":"*"}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject"}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","extra":1}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":1,"A":2}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":[[1]]}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":{"b":1}}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","session":{"policy":{"Statement":[{"Effect":"Allow","Action":"*"}]}}}"#,
+            "not json",
+        ] {
+            assert!(Request::from_json_str(bad).is_err(), "{bad}");
+        }
+    }
+}

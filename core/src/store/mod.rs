@@ -1,0 +1,267 @@
+//! The compiled store: principals, policies and resources, indexed so that a
+//! decision touches only the statements that can apply to it.
+
+mod index;
+mod load;
+
+pub use index::PolicyIndex;
+pub use load::StoreError;
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use hashbrown::HashMap;
+
+use crate::arn::ResourcePattern;
+use crate::diag::Diagnostic;
+use crate::policy::Policy;
+use crate::value::Instant;
+
+/// How principal ARNs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Partition {
+    /// `arn:aws:iam::<account>:user/<name>`
+    Aws,
+    /// `acs:ram::<account>:user/<name>`
+    Acs,
+}
+
+pub type PolicyId = u32;
+pub type ViaId = u32;
+pub type RoleId = u32;
+pub type UserId = u32;
+pub type AssignmentId = u32;
+
+/// A compiled store. Immutable once loaded: evaluate from as many threads as you like.
+#[derive(Debug)]
+pub struct Store {
+    pub(crate) account: String,
+    pub(crate) partition: Partition,
+    pub(crate) policies: Vec<NamedPolicy>,
+    pub(crate) policy_ids: HashMap<String, PolicyId>,
+    /// Interned lowercase service prefixes that some statement names literally.
+    pub(crate) services: HashMap<Box<str>, u32>,
+    pub(crate) users: Vec<User>,
+    pub(crate) user_ids: HashMap<String, UserId>,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) role_ids: HashMap<String, RoleId>,
+    pub(crate) groups: Vec<Group>,
+    /// Principal ARN of every user and role.
+    pub(crate) arns: HashMap<String, PrincipalRef>,
+    pub(crate) assignments: Vec<Assignment>,
+    pub(crate) guardrails: Vec<PolicyId>,
+    pub(crate) resources: Vec<ResourceDef>,
+    pub(crate) resource_exact: HashMap<String, Vec<u32>>,
+    /// Resources keyed by a pattern rather than one ARN.
+    pub(crate) resource_patterns: Vec<(ResourcePattern, u32)>,
+    pub(crate) vias: Vec<String>,
+    /// The `via` shown for guardrail statements.
+    pub(crate) guardrail_via: ViaId,
+    pub(crate) statement_count: usize,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PrincipalRef {
+    User(UserId),
+    Role(RoleId),
+}
+
+#[derive(Debug)]
+pub(crate) struct NamedPolicy {
+    pub name: String,
+    pub doc: Policy,
+    pub index: PolicyIndex,
+    /// JSON pointer of the document in the store text.
+    pub path: String,
+}
+
+/// A policy reaching a principal, and by which path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attachment {
+    pub policy: PolicyId,
+    pub via: ViaId,
+    /// Set when the policy arrives through a role assignment.
+    pub assignment: Option<AssignmentId>,
+}
+
+#[derive(Debug)]
+pub(crate) struct User {
+    pub name: String,
+    pub arn: String,
+    pub account: String,
+    pub tags: Vec<(String, String)>,
+    pub boundary: Option<PolicyId>,
+    /// `user/<name>`, for the user's own policies and boundary.
+    pub via: ViaId,
+    pub attachments: Vec<Attachment>,
+    /// Every role assignment reaching the user (directly or through groups).
+    pub assignments: Vec<AssignmentId>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Role {
+    pub name: String,
+    pub arn: String,
+    pub account: String,
+    pub tags: Vec<(String, String)>,
+    pub boundary: Option<PolicyId>,
+    pub trust: Option<Policy>,
+    pub break_glass: bool,
+    pub max_session_seconds: Option<u32>,
+    pub policies: Vec<PolicyId>,
+    pub via: ViaId,
+}
+
+#[derive(Debug)]
+pub(crate) struct Group {
+    pub name: String,
+    pub policies: Vec<PolicyId>,
+    pub assignments: Vec<AssignmentSpec>,
+}
+
+/// A role assignment as written in a group or user.
+#[derive(Debug, Clone)]
+pub(crate) struct AssignmentSpec {
+    pub role: RoleId,
+    pub not_before: Option<Instant>,
+    pub not_after: Option<Instant>,
+    pub reason: Option<String>,
+}
+
+/// A role assignment reaching one user, with its path for explanations.
+#[derive(Debug, Clone)]
+pub(crate) struct Assignment {
+    pub role: RoleId,
+    pub not_before: Option<Instant>,
+    pub not_after: Option<Instant>,
+    pub reason: Option<String>,
+    pub via: ViaId,
+}
+
+/// Whether a role assignment is in force at a given time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Window {
+    Active,
+    NotStarted,
+    Ended,
+    /// Time-bound, but no time is known: treated as inactive.
+    NoClock,
+}
+
+impl Assignment {
+    pub fn window(&self, now: Option<Instant>) -> Window {
+        if self.not_before.is_none() && self.not_after.is_none() {
+            return Window::Active;
+        }
+        let Some(now) = now else { return Window::NoClock };
+        if self.not_before.is_some_and(|start| now < start) {
+            Window::NotStarted
+        } else if self.not_after.is_some_and(|end| now >= end) {
+            Window::Ended
+        } else {
+            Window::Active
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct ResourceDef {
+    /// The key in the store's `resources` (an ARN or an ARN pattern).
+    pub key: String,
+    pub policy: Option<Policy>,
+    pub tags: Vec<(String, String)>,
+    pub account: Option<String>,
+}
+
+/// Counts, for reports and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct StoreStats {
+    pub policies: usize,
+    pub statements: usize,
+    pub users: usize,
+    pub groups: usize,
+    pub roles: usize,
+    pub resources: usize,
+    pub guardrails: usize,
+}
+
+impl Store {
+    /// Findings below error level from loading (warnings, suggestions).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    pub fn stats(&self) -> StoreStats {
+        StoreStats {
+            policies: self.policies.len(),
+            statements: self.statement_count,
+            users: self.users.len(),
+            groups: self.groups.len(),
+            roles: self.roles.len(),
+            resources: self.resources.len(),
+            guardrails: self.guardrails.len(),
+        }
+    }
+
+    /// The store's default account.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// Names of users, in store order (for pickers and generators).
+    pub fn user_names(&self) -> impl Iterator<Item = &str> {
+        self.users.iter().map(|u| u.name.as_str())
+    }
+
+    /// Names of roles, in store order.
+    pub fn role_names(&self) -> impl Iterator<Item = &str> {
+        self.roles.iter().map(|r| r.name.as_str())
+    }
+
+    pub(crate) fn via(&self, id: ViaId) -> &str {
+        self.vias.get(id as usize).map_or("", String::as_str)
+    }
+
+    pub(crate) fn policy(&self, id: PolicyId) -> Option<&NamedPolicy> {
+        self.policies.get(id as usize)
+    }
+
+    pub(crate) fn role(&self, id: RoleId) -> Option<&Role> {
+        self.roles.get(id as usize)
+    }
+
+    pub(crate) fn user(&self, id: UserId) -> Option<&User> {
+        self.users.get(id as usize)
+    }
+
+    pub(crate) fn assignment(&self, id: AssignmentId) -> Option<&Assignment> {
+        self.assignments.get(id as usize)
+    }
+
+    pub(crate) fn resource(&self, id: u32) -> Option<&ResourceDef> {
+        self.resources.get(id as usize)
+    }
+
+    pub(crate) fn service_id(&self, service: &str) -> Option<u32> {
+        self.services.get(service).copied()
+    }
+
+    pub(crate) fn user_arn(&self, account: &str, name: &str) -> String {
+        load::user_arn(self.partition, account, name)
+    }
+
+    pub(crate) fn role_arn(&self, account: &str, name: &str) -> String {
+        load::role_arn(self.partition, account, name)
+    }
+
+    /// ARN of a role session: `arn:aws:sts::<account>:assumed-role/<role>/<session>`
+    /// or, as Alibaba Cloud STS writes it, `acs:ram::<account>:role/<role>/<session>`.
+    pub(crate) fn session_arn(&self, account: &str, role: &str, session: &str) -> String {
+        match self.partition {
+            Partition::Aws => alloc::format!("arn:aws:sts::{account}:assumed-role/{role}/{session}"),
+            Partition::Acs => alloc::format!("acs:ram::{account}:role/{role}/{session}"),
+        }
+    }
+}
