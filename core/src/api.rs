@@ -95,8 +95,11 @@ pub fn evaluate_json_str(store: &Store, text: &str, now: Option<Instant>) -> Res
 /// spoil the others.
 pub fn evaluate_batch_json_str(store: &Store, text: &str, now: Option<Instant>) -> Result<String, Failure> {
     let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text).map_err(|e| {
-        Failure::new(alloc::vec![Diagnostic::error("invalid-request", alloc::format!("the batch is not a JSON array of requests: {e}"))
-            .with_help("pass `[{\"principal\": ..., \"action\": ..., \"resource\": ...}, ...]`")])
+        Failure::new(alloc::vec![Diagnostic::error(
+            "invalid-request",
+            alloc::format!("the batch is not a JSON array of requests: {e}")
+        )
+        .with_help("pass `[{\"principal\": ..., \"action\": ..., \"resource\": ...}, ...]`")])
     })?;
     if items.len() > limits::MAX_BATCH {
         return Err(Failure::new(alloc::vec![Diagnostic::error(
@@ -203,8 +206,11 @@ pub struct TestAnswer {
 
 /// Runs a test file given as text. `storeFile` references cannot be read
 /// here (no I/O); hosts that support them use [`TestFile`] directly.
-pub fn run_tests(text: &str, read_store: &mut dyn FnMut(&str) -> Result<String, String>) -> Result<TestAnswer, Failure> {
-    let file = TestFile::parse(text).map_err(|d| Failure::new(alloc::vec![d]))?;
+pub fn run_tests(
+    text: &str,
+    read_store: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<TestAnswer, Failure> {
+    let file = TestFile::parse(text).map_err(|d| Failure::new(alloc::vec![*d]))?;
     let results = file.run(read_store);
     let passed = results.iter().filter(|r| r.passed).count();
     Ok(TestAnswer { tag: "success", passed, failed: results.len() - passed, results })

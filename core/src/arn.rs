@@ -172,7 +172,9 @@ impl ResourcePattern {
 fn compile_tail(scheme: Scheme, head_parts: &[&str], resource: &str) -> Tail {
     // head_parts: [partition, service, region, account] for `arn:`.
     let region_and_account_empty = match scheme {
-        Scheme::Arn => head_parts.get(2).is_some_and(|r| r.is_empty()) && head_parts.get(3).is_some_and(|a| a.is_empty()),
+        Scheme::Arn => {
+            head_parts.get(2).is_some_and(|r| r.is_empty()) && head_parts.get(3).is_some_and(|a| a.is_empty())
+        }
         Scheme::Acs => false,
     };
     if scheme == Scheme::Acs || region_and_account_empty {
@@ -306,7 +308,10 @@ mod tests {
         assert!(!matches("arn:aws:ec2:*:444455556666:instance/*", "arn:aws:ec2:us-east-1:111122223333:instance/i-1"));
         assert!(!matches("arn:aws:iam::111122223333:u*/bob", "arn:aws:iam::111122223333:user/bob"));
         assert!(matches("arn:aws:S3:::bucket/*", "arn:aws:s3:::bucket/key.txt"));
-        assert!(matches("arn:aws:lambda:us-east-1:111122223333:function:*", "arn:aws:lambda:us-east-1:111122223333:function:fn:prod"));
+        assert!(matches(
+            "arn:aws:lambda:us-east-1:111122223333:function:*",
+            "arn:aws:lambda:us-east-1:111122223333:function:fn:prod"
+        ));
         assert!(!matches("arn:aws:ec2:*:instance/*", "arn:aws:ec2:us-east-1:111122223333:instance/i-1"));
         assert!(!matches("arn:aws:s3:::*", "*"));
         assert!(matches("*", "*"));

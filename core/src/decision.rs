@@ -73,9 +73,15 @@ pub enum Note {
     UnknownPrincipal(String),
     /// The role has no trust policy, so nobody can assume it.
     NoTrustPolicy(RoleId),
-    SessionExpired { role: RoleId, at: Instant },
+    SessionExpired {
+        role: RoleId,
+        at: Instant,
+    },
     /// Principal and resource are in different accounts: both sides must allow.
-    CrossAccount { principal: String, resource: String },
+    CrossAccount {
+        principal: String,
+        resource: String,
+    },
 }
 
 /// What an implicit deny lacked.
@@ -181,11 +187,21 @@ impl<'a> Explained<'a> {
                 None => ("", String::new(), None, String::new()),
             },
             Source::Resource { resource } => match store.resource(resource) {
-                Some(r) => (r.key.as_str(), format!("resource/{}", r.key), r.policy.as_ref(), join_pointer(&join_pointer("/resources", &r.key), "policy")),
+                Some(r) => (
+                    r.key.as_str(),
+                    format!("resource/{}", r.key),
+                    r.policy.as_ref(),
+                    join_pointer(&join_pointer("/resources", &r.key), "policy"),
+                ),
                 None => ("", String::new(), None, String::new()),
             },
             Source::Trust { role } => match store.role(role) {
-                Some(r) => (r.name.as_str(), format!("role/{}", r.name), r.trust.as_ref(), join_pointer(&join_pointer("/roles", &r.name), "trust")),
+                Some(r) => (
+                    r.name.as_str(),
+                    format!("role/{}", r.name),
+                    r.trust.as_ref(),
+                    join_pointer(&join_pointer("/roles", &r.name), "trust"),
+                ),
                 None => ("", String::new(), None, String::new()),
             },
             Source::Session => (
@@ -197,7 +213,11 @@ impl<'a> Explained<'a> {
         };
         let statement = doc.and_then(|d| d.statements.get(m.statement as usize));
         let single = doc.is_some_and(|d| d.statement_is_object);
-        let path = if single { join_pointer(&base, "Statement") } else { join_pointer(&join_pointer(&base, "Statement"), &format!("{}", m.statement)) };
+        let path = if single {
+            join_pointer(&base, "Statement")
+        } else {
+            join_pointer(&join_pointer(&base, "Statement"), &format!("{}", m.statement))
+        };
         MatchedView {
             policy: policy_name,
             via,
@@ -238,9 +258,14 @@ impl<'a> Explained<'a> {
                 let (_, role, reason) = assignment(*id);
                 format!("assignment of role {role}{reason} is time-bound and the request has no current time, so it is not in force")
             }
-            Note::UnknownPrincipal(p) => format!("principal {p} is not in the store; only resource policies can allow it"),
+            Note::UnknownPrincipal(p) => {
+                format!("principal {p} is not in the store; only resource policies can allow it")
+            }
             Note::NoTrustPolicy(role) => {
-                format!("role {} has no trust policy, so nobody can assume it", store.role(*role).map_or("", |r| r.name.as_str()))
+                format!(
+                    "role {} has no trust policy, so nobody can assume it",
+                    store.role(*role).map_or("", |r| r.name.as_str())
+                )
             }
             Note::SessionExpired { role, at } => format!(
                 "the session of role {} expired at {} (maxSessionSeconds)",
@@ -266,7 +291,11 @@ impl<'a> Explained<'a> {
                 format!("denied by {}", names.join(", "))
             }
             Reason::Allowed => {
-                let names: Vec<String> = self.matched().filter(|m| matches!(m.kind, "identity" | "resource" | "trust")).map(|m| name(&m)).collect();
+                let names: Vec<String> = self
+                    .matched()
+                    .filter(|m| matches!(m.kind, "identity" | "resource" | "trust"))
+                    .map(|m| name(&m))
+                    .collect();
                 format!("allowed by {}", names.join(", "))
             }
             Reason::ImplicitDeny => {

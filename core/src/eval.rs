@@ -157,7 +157,12 @@ impl Scan<'_> {
     }
 
     /// Calls `found` for each applicable statement among `candidates`.
-    fn each(&self, doc: &Policy, candidates: impl Iterator<Item = usize>, mut found: impl FnMut(u32, Effect, Option<PrincipalFit>)) {
+    fn each(
+        &self,
+        doc: &Policy,
+        candidates: impl Iterator<Item = usize>,
+        mut found: impl FnMut(u32, Effect, Option<PrincipalFit>),
+    ) {
         for i in candidates {
             let Some(statement) = doc.statements.get(i) else { continue };
             if let Some(fit) = self.applies(statement) {
@@ -201,7 +206,12 @@ impl Store {
             principal_arn: &principal.principal_arn,
             principal_account: &principal.caller.account,
             principal_tags: principal.tags,
-            resource_tags: resource_defs.iter().filter_map(|&id| self.resource(id)).map(|r| r.tags.as_slice()).filter(|t| !t.is_empty()).collect(),
+            resource_tags: resource_defs
+                .iter()
+                .filter_map(|&id| self.resource(id))
+                .map(|r| r.tags.as_slice())
+                .filter(|t| !t.is_empty())
+                .collect(),
             resource_account,
             now,
         };
@@ -260,7 +270,12 @@ impl Store {
                 Who::External => self.guardrail_via,
             };
             scan.each(&policy.doc, policy.index.candidates(service), |i, effect, _| {
-                let m = Matched { source: Source::Named { policy: *b, via }, kind: PolicyKind::Boundary, statement: i, effect };
+                let m = Matched {
+                    source: Source::Named { policy: *b, via },
+                    kind: PolicyKind::Boundary,
+                    statement: i,
+                    effect,
+                };
                 match effect {
                     Effect::Deny => found.denies.push(m),
                     Effect::Allow => found.boundary.push((*b, m)),
@@ -285,7 +300,12 @@ impl Store {
         for &g in &self.guardrails {
             let Some(policy) = self.policy(g) else { continue };
             scan.each(&policy.doc, policy.index.candidates(service), |i, effect, _| {
-                let m = Matched { source: Source::Named { policy: g, via: guardrail_via }, kind: PolicyKind::Guardrail, statement: i, effect };
+                let m = Matched {
+                    source: Source::Named { policy: g, via: guardrail_via },
+                    kind: PolicyKind::Guardrail,
+                    statement: i,
+                    effect,
+                };
                 match effect {
                     Effect::Deny => found.denies.push(m),
                     Effect::Allow => found.guardrail.push(m),
@@ -297,7 +317,12 @@ impl Store {
         for &id in &resource_defs {
             let Some(doc) = self.resource(id).and_then(|r| r.policy.as_ref()) else { continue };
             scan.each(doc, 0..doc.statements.len(), |i, effect, fit| {
-                let m = Matched { source: Source::Resource { resource: id }, kind: PolicyKind::Resource, statement: i, effect };
+                let m = Matched {
+                    source: Source::Resource { resource: id },
+                    kind: PolicyKind::Resource,
+                    statement: i,
+                    effect,
+                };
                 match effect {
                     Effect::Deny => found.denies.push(m),
                     Effect::Allow => found.resource.push((fit.unwrap_or(PrincipalFit::Anyone), m)),
@@ -318,7 +343,12 @@ impl Store {
                 Some(doc) => {
                     trust_dialect = Some(doc.dialect);
                     scan.each(doc, 0..doc.statements.len(), |i, effect, fit| {
-                        let m = Matched { source: Source::Trust { role: rid }, kind: PolicyKind::Trust, statement: i, effect };
+                        let m = Matched {
+                            source: Source::Trust { role: rid },
+                            kind: PolicyKind::Trust,
+                            statement: i,
+                            effect,
+                        };
                         match effect {
                             Effect::Deny => found.denies.push(m),
                             Effect::Allow => found.trust.push((fit.unwrap_or(PrincipalFit::Anyone), m)),
@@ -328,10 +358,27 @@ impl Store {
             }
         }
 
-        self.decide(request, &principal, found, session_policy.is_some(), assumed.is_some(), trust_dialect, resource_account, now)
+        self.decide(
+            request,
+            &principal,
+            found,
+            session_policy.is_some(),
+            assumed.is_some(),
+            trust_dialect,
+            resource_account,
+            now,
+        )
     }
 
-    fn scan_identity(&self, scan: &Scan<'_>, attachment: &Attachment, service: Option<u32>, cap: Option<PolicyId>, break_glass: bool, found: &mut Found) {
+    fn scan_identity(
+        &self,
+        scan: &Scan<'_>,
+        attachment: &Attachment,
+        service: Option<u32>,
+        cap: Option<PolicyId>,
+        break_glass: bool,
+        found: &mut Found,
+    ) {
         let Some(policy) = self.policy(attachment.policy) else { return };
         scan.each(&policy.doc, policy.index.candidates(service), |i, effect, _| {
             let matched = Matched {
@@ -383,7 +430,8 @@ impl Store {
         let caps_ok = boundary_ok && session_ok && expired.is_none();
 
         let identity_raw = !found.identity.is_empty();
-        let counted: Vec<&IdentityAllow> = found.identity.iter().filter(|a| a.cap.is_none_or(|c| found.boundary_allows(c))).collect();
+        let counted: Vec<&IdentityAllow> =
+            found.identity.iter().filter(|a| a.cap.is_none_or(|c| found.boundary_allows(c))).collect();
         let identity_allow = !counted.is_empty();
 
         let fits = |list: &[(PrincipalFit, Matched)], want: &[PrincipalFit]| list.iter().any(|(f, _)| want.contains(f));
@@ -443,7 +491,8 @@ impl Store {
             // A same-account grant naming the caller directly is not capped,
             // so a failed cap does not matter here.
             decision.reason = Reason::Allowed;
-            let break_glass = matches!(principal.who, Who::Session(_, r) if r.break_glass) || counted.iter().any(|a| a.break_glass);
+            let break_glass =
+                matches!(principal.who, Who::Session(_, r) if r.break_glass) || counted.iter().any(|a| a.break_glass);
             if break_glass {
                 decision.alerts.push(Alert::BreakGlass);
             }
@@ -462,7 +511,12 @@ impl Store {
         decision
     }
 
-    fn session_expired(&self, request: &Request, principal: &Principal<'_>, now: Option<Instant>) -> Option<(RoleId, Instant)> {
+    fn session_expired(
+        &self,
+        request: &Request,
+        principal: &Principal<'_>,
+        now: Option<Instant>,
+    ) -> Option<(RoleId, Instant)> {
         let Who::Session(rid, role) = principal.who else { return None };
         let max = role.max_session_seconds?;
         let issued = request.session.as_ref()?.issued_at?;
@@ -527,7 +581,12 @@ impl Store {
     fn user_principal<'s>(&'s self, user: &'s User) -> Principal<'s> {
         Principal {
             who: Who::User(user),
-            caller: Caller { arn: Cow::Borrowed(&user.arn), role_arn: None, account: Cow::Borrowed(&user.account), has_boundary: user.boundary.is_some() },
+            caller: Caller {
+                arn: Cow::Borrowed(&user.arn),
+                role_arn: None,
+                account: Cow::Borrowed(&user.account),
+                has_boundary: user.boundary.is_some(),
+            },
             principal_arn: Cow::Borrowed(&user.arn),
             tags: &user.tags,
             boundary: user.boundary,
@@ -536,12 +595,19 @@ impl Store {
 
     fn session_principal<'s>(&'s self, id: RoleId, role: &'s Role, session: Option<&str>) -> Principal<'s> {
         let (arn, role_arn) = match session {
-            Some(name) => (Cow::Owned(self.session_arn(&role.account, &role.name, name)), Some(Cow::Borrowed(role.arn.as_str()))),
+            Some(name) => {
+                (Cow::Owned(self.session_arn(&role.account, &role.name, name)), Some(Cow::Borrowed(role.arn.as_str())))
+            }
             None => (Cow::Borrowed(role.arn.as_str()), None),
         };
         Principal {
             who: Who::Session(id, role),
-            caller: Caller { arn, role_arn, account: Cow::Borrowed(&role.account), has_boundary: role.boundary.is_some() },
+            caller: Caller {
+                arn,
+                role_arn,
+                account: Cow::Borrowed(&role.account),
+                has_boundary: role.boundary.is_some(),
+            },
             principal_arn: Cow::Borrowed(&role.arn),
             tags: &role.tags,
             boundary: role.boundary,

@@ -103,9 +103,7 @@ impl<'de> Visitor<'de> for ContextVisitor {
         while let Some(key) = map.next_key::<String>()? {
             let value: Option<ContextValue> = map.next_value_seed(ValueSeed)?;
             if entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(&key)) {
-                return Err(de::Error::custom(format!(
-                    "context key `{key}` is given twice (keys ignore case)"
-                )));
+                return Err(de::Error::custom(format!("context key `{key}` is given twice (keys ignore case)")));
             }
             if entries.len() >= limits::MAX_CONTEXT_KEYS {
                 return Err(de::Error::custom(format!("more than {} context keys", limits::MAX_CONTEXT_KEYS)));
@@ -142,7 +140,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
     type Value = Option<ContextValue>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.nested { "a string, number or boolean" } else { "a string, number, boolean or a list of them" })
+        f.write_str(if self.nested {
+            "a string, number or boolean"
+        } else {
+            "a string, number, boolean or a list of them"
+        })
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
@@ -179,7 +181,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
         let mut values = Vec::new();
         while let Some(item) = seq.next_element_seed(NestedSeed)? {
             if values.len() >= limits::MAX_CONTEXT_VALUES {
-                return Err(de::Error::custom(format!("a context key has more than {} values", limits::MAX_CONTEXT_VALUES)));
+                return Err(de::Error::custom(format!(
+                    "a context key has more than {} values",
+                    limits::MAX_CONTEXT_VALUES
+                )));
             }
             match item {
                 Some(ContextValue::One(v)) => values.push(v),
@@ -230,7 +235,9 @@ pub struct RequestError {
 
 impl RequestError {
     fn one(code: &'static str, message: String, help: &str, path: &str) -> Self {
-        RequestError { diagnostics: alloc::vec![Diagnostic::error(code, message).with_help(help).at(path, Default::default())] }
+        RequestError {
+            diagnostics: alloc::vec![Diagnostic::error(code, message).with_help(help).at(path, Default::default())],
+        }
     }
 
     pub fn message(&self) -> String {
@@ -263,9 +270,16 @@ impl Request {
 
     /// Checks a request given as structured input.
     pub fn new(input: RequestInput) -> Result<Request, RequestError> {
-        for (field, value) in [("principal", &input.principal), ("action", &input.action), ("resource", &input.resource)] {
+        for (field, value) in
+            [("principal", &input.principal), ("action", &input.action), ("resource", &input.resource)]
+        {
             if value.is_empty() {
-                return Err(RequestError::one("invalid-request", format!("`{field}` is empty"), REQUEST_HELP, &format!("/{field}")));
+                return Err(RequestError::one(
+                    "invalid-request",
+                    format!("`{field}` is empty"),
+                    REQUEST_HELP,
+                    &format!("/{field}"),
+                ));
             }
             if value.len() > limits::MAX_PATTERN_BYTES {
                 return Err(RequestError::one(

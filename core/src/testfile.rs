@@ -5,6 +5,7 @@
 //! Runs are deterministic: no clock is supplied, so a request that needs
 //! "now" must carry `aws:CurrentTime` / `acs:CurrentTime` itself.
 
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -81,23 +82,24 @@ pub struct CaseResult {
 
 impl TestFile {
     /// Parses a test file; the error names the place of the first problem.
-    pub fn parse(text: &str) -> Result<TestFile, Diagnostic> {
+    pub fn parse(text: &str) -> Result<TestFile, Box<Diagnostic>> {
         let json = json::parse(text, JsonLimits::default()).map_err(|e| {
-            let mut d = alloc::vec![e.into_diagnostic()];
-            diag::locate_all(text, &mut d);
-            d.remove(0)
+            let mut d = e.into_diagnostic();
+            diag::locate_all(text, core::slice::from_mut(&mut d));
+            Box::new(d)
         })?;
         Self::from_json(&json, Some(text)).map_err(|mut d| {
-            diag::locate_all(text, core::slice::from_mut(&mut d));
+            diag::locate_all(text, core::slice::from_mut(&mut *d));
             d
         })
     }
 
     /// Reads a test file from JSON; `text` is its source, if any.
-    pub fn from_json(json: &Json, text: Option<&str>) -> Result<TestFile, Diagnostic> {
+    pub fn from_json(json: &Json, text: Option<&str>) -> Result<TestFile, Box<Diagnostic>> {
         let suites = match json.get("suites") {
             Some(list) => {
-                let items = list.as_array().ok_or_else(|| bad("`suites` must be a list of suites", "/suites", list.span))?;
+                let items =
+                    list.as_array().ok_or_else(|| bad("`suites` must be a list of suites", "/suites", list.span))?;
                 let mut suites = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     suites.push(parse_suite(item, &join_pointer("/suites", &format!("{i}")), text)?);
@@ -110,13 +112,15 @@ impl TestFile {
     }
 }
 
-fn bad(message: &str, path: &str, span: Span) -> Diagnostic {
-    Diagnostic::error("invalid-test-file", String::from(message))
-        .with_help("a test file is a suite {name, store, cases} or {\"suites\": [...]}, as in DESIGN.md")
-        .at(path, span)
+fn bad(message: &str, path: &str, span: Span) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error("invalid-test-file", String::from(message))
+            .with_help("a test file is a suite {name, store, cases} or {\"suites\": [...]}, as in DESIGN.md")
+            .at(path, span),
+    )
 }
 
-fn string_field(json: &Json, key: &str, path: &str) -> Result<Option<String>, Diagnostic> {
+fn string_field(json: &Json, key: &str, path: &str) -> Result<Option<String>, Box<Diagnostic>> {
     match json.get(key) {
         None => Ok(None),
         Some(v) => v
@@ -126,11 +130,15 @@ fn string_field(json: &Json, key: &str, path: &str) -> Result<Option<String>, Di
     }
 }
 
-fn parse_suite(json: &Json, path: &str, text: Option<&str>) -> Result<Suite, Diagnostic> {
+fn parse_suite(json: &Json, path: &str, text: Option<&str>) -> Result<Suite, Box<Diagnostic>> {
     let members = json.as_object().ok_or_else(|| bad("a suite must be an object", path, json.span))?;
     for m in members {
         if !["name", "description", "note", "store", "storeFile", "storeError", "cases"].contains(&m.key.as_str()) {
-            return Err(bad(&format!("unknown element `{}` in a suite", m.key), &join_pointer(path, &m.key), m.key_span));
+            return Err(bad(
+                &format!("unknown element `{}` in a suite", m.key),
+                &join_pointer(path, &m.key),
+                m.key_span,
+            ));
         }
     }
     let name = string_field(json, "name", path)?.unwrap_or_default();
@@ -163,11 +171,15 @@ fn parse_suite(json: &Json, path: &str, text: Option<&str>) -> Result<Suite, Dia
     Ok(Suite { name, description, store, store_error, cases })
 }
 
-fn parse_case(json: &Json, path: &str, text: Option<&str>) -> Result<Case, Diagnostic> {
+fn parse_case(json: &Json, path: &str, text: Option<&str>) -> Result<Case, Box<Diagnostic>> {
     let members = json.as_object().ok_or_else(|| bad("a case must be an object", path, json.span))?;
     for m in members {
         if !["name", "request", "expect", "note", "description"].contains(&m.key.as_str()) {
-            return Err(bad(&format!("unknown element `{}` in a case", m.key), &join_pointer(path, &m.key), m.key_span));
+            return Err(bad(
+                &format!("unknown element `{}` in a case", m.key),
+                &join_pointer(path, &m.key),
+                m.key_span,
+            ));
         }
     }
     let name = string_field(json, "name", path)?.ok_or_else(|| bad("the case has no `name`", path, json.span))?;
@@ -184,16 +196,25 @@ fn parse_case(json: &Json, path: &str, text: Option<&str>) -> Result<Case, Diagn
     let reason = string_field(expect_json, "reason", &expect_path)?;
     if let Some(r) = &reason {
         if !["Allowed", "ExplicitDeny", "ImplicitDeny"].contains(&r.as_str()) {
-            return Err(bad("`expect.reason` must be Allowed, ExplicitDeny or ImplicitDeny", &join_pointer(&expect_path, "reason"), expect_json.span));
+            return Err(bad(
+                "`expect.reason` must be Allowed, ExplicitDeny or ImplicitDeny",
+                &join_pointer(&expect_path, "reason"),
+                expect_json.span,
+            ));
         }
     }
     let alerts = match expect_json.get("alerts") {
         None => None,
         Some(list) => {
-            let items = list.as_array().ok_or_else(|| bad("`expect.alerts` must be a list of strings", &expect_path, list.span))?;
+            let items = list
+                .as_array()
+                .ok_or_else(|| bad("`expect.alerts` must be a list of strings", &expect_path, list.span))?;
             let mut alerts = Vec::with_capacity(items.len());
             for item in items {
-                alerts.push(String::from(item.as_str().ok_or_else(|| bad("`expect.alerts` must be a list of strings", &expect_path, item.span))?));
+                alerts.push(String::from(
+                    item.as_str()
+                        .ok_or_else(|| bad("`expect.alerts` must be a list of strings", &expect_path, item.span))?,
+                ));
             }
             Some(alerts)
         }
@@ -215,7 +236,14 @@ impl Suite {
         if self.store_error {
             let expected = Expect { decision: String::from("store error"), reason: None, alerts: None };
             return alloc::vec![match loaded {
-                Err(_) => CaseResult { suite: self.name.clone(), case: String::from("store fails to load"), passed: true, expected, got: None, error: None },
+                Err(_) => CaseResult {
+                    suite: self.name.clone(),
+                    case: String::from("store fails to load"),
+                    passed: true,
+                    expected,
+                    got: None,
+                    error: None
+                },
                 Ok(_) => CaseResult {
                     suite: self.name.clone(),
                     case: String::from("store fails to load"),
@@ -271,7 +299,9 @@ fn alert_name(alert: crate::decision::Alert) -> &'static str {
 
 fn describe_store_error(diagnostics: &[Diagnostic]) -> String {
     match diagnostics.iter().find(|d| d.is_error()) {
-        Some(d) if d.line > 0 => format!("the store failed to load: {} at {} (line {}, column {})", d.message, d.path, d.line, d.column),
+        Some(d) if d.line > 0 => {
+            format!("the store failed to load: {} at {} (line {}, column {})", d.message, d.path, d.line, d.column)
+        }
         Some(d) => format!("the store failed to load: {} at {}", d.message, d.path),
         None => String::from("the store failed to load"),
     }

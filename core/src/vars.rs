@@ -60,7 +60,11 @@ impl Template {
             }
             let after = rest.get(start + 2..).unwrap_or_default();
             let Some(close) = after.find('}') else {
-                return Err(VarError { at: offset + start, len: rest.len() - start, message: "`${` is never closed by `}`" });
+                return Err(VarError {
+                    at: offset + start,
+                    len: rest.len() - start,
+                    message: "`${` is never closed by `}`",
+                });
             };
             let inner = after.get(..close).unwrap_or_default();
             let piece_len = close + 3;
@@ -76,7 +80,11 @@ impl Template {
                     let (key, default) = match inner.split_once(", '") {
                         Some((key, quoted)) => match quoted.strip_suffix('\'') {
                             Some(default) if !default.contains('\'') => (key, Some(String::from(default))),
-                            _ => return Err(err("a default value must be one single-quoted string: `${key, 'default'}`")),
+                            _ => {
+                                return Err(err(
+                                    "a default value must be one single-quoted string: `${key, 'default'}`",
+                                ))
+                            }
                         },
                         None => (inner, None),
                     };

@@ -33,16 +33,23 @@ pub fn compile_condition_block(block: &Json, cx: CompileContext<'_>, diags: &mut
     let mut out = Vec::new();
     let Some(operators) = block.as_object() else {
         diags.push(
-            Diagnostic::error("invalid-condition", format!("`Condition` must be an object, found {}", block.kind_name()))
-                .with_help("write `\"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/team\": \"dev\"}}`")
-                .at(cx.path, block.span),
+            Diagnostic::error(
+                "invalid-condition",
+                format!("`Condition` must be an object, found {}", block.kind_name()),
+            )
+            .with_help("write `\"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/team\": \"dev\"}}`")
+            .at(cx.path, block.span),
         );
         return out;
     };
     if operators.len() > limits::MAX_CONDITION_OPERATORS {
         diags.push(limit_error(
             "limit-condition-operators",
-            format!("this Condition has {} operators, more than the limit of {}", operators.len(), limits::MAX_CONDITION_OPERATORS),
+            format!(
+                "this Condition has {} operators, more than the limit of {}",
+                operators.len(),
+                limits::MAX_CONDITION_OPERATORS
+            ),
             cx.path,
             block.span,
         ));
@@ -69,7 +76,11 @@ pub fn compile_condition_block(block: &Json, cx: CompileContext<'_>, diags: &mut
             diags.push(
                 Diagnostic::error(
                     "invalid-condition",
-                    format!("the value of `{}` must be an object of condition keys, found {}", member.key, member.value.kind_name()),
+                    format!(
+                        "the value of `{}` must be an object of condition keys, found {}",
+                        member.key,
+                        member.value.kind_name()
+                    ),
                 )
                 .with_help("write `{\"<condition key>\": \"<value>\" or [\"<value>\", ...]}`")
                 .at(op_path, member.value.span),
@@ -79,7 +90,12 @@ pub fn compile_condition_block(block: &Json, cx: CompileContext<'_>, diags: &mut
         if keys.len() > limits::MAX_CONDITION_KEYS {
             diags.push(limit_error(
                 "limit-condition-keys",
-                format!("`{}` has {} keys, more than the limit of {}", member.key, keys.len(), limits::MAX_CONDITION_KEYS),
+                format!(
+                    "`{}` has {} keys, more than the limit of {}",
+                    member.key,
+                    keys.len(),
+                    limits::MAX_CONDITION_KEYS
+                ),
                 &op_path,
                 member.value.span,
             ));
@@ -101,14 +117,21 @@ pub fn compile_condition_block(block: &Json, cx: CompileContext<'_>, diags: &mut
             if key.key.is_empty() || key.key.chars().any(char::is_whitespace) {
                 diags.push(
                     Diagnostic::error("invalid-condition-key", format!("`{}` is not a condition key", key.key))
-                        .with_help("condition keys look like `aws:SourceIp`, `acs:MFAPresent` or `aws:PrincipalTag/team`")
+                        .with_help(
+                            "condition keys look like `aws:SourceIp`, `acs:MFAPresent` or `aws:PrincipalTag/team`",
+                        )
                         .at(key_path, key.key_span),
                 );
                 continue;
             }
             let values = compile_values(operator, &key.value, &key_path, cx, diags);
             if let Some(values) = values {
-                out.push(Condition { operator, key: key.key.clone(), values: values.into_boxed_slice(), span: key.key_span });
+                out.push(Condition {
+                    operator,
+                    key: key.key.clone(),
+                    values: values.into_boxed_slice(),
+                    span: key.key_span,
+                });
             }
         }
     }
@@ -147,13 +170,23 @@ fn operator_error(name: &str, err: OperatorError, dialect: Dialect) -> Diagnosti
 }
 
 /// Compiles the value list of one key. `None` after reporting an error.
-fn compile_values(op: Operator, raw: &Json, path: &str, cx: CompileContext<'_>, diags: &mut Vec<Diagnostic>) -> Option<Vec<CondValue>> {
+fn compile_values(
+    op: Operator,
+    raw: &Json,
+    path: &str,
+    cx: CompileContext<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<CondValue>> {
     let items: Vec<(&Json, String)> = match &raw.value {
         Value::Array(items) => {
             if items.len() > limits::MAX_CONDITION_VALUES {
                 diags.push(limit_error(
                     "limit-condition-values",
-                    format!("{} values for one key, more than the limit of {}", items.len(), limits::MAX_CONDITION_VALUES),
+                    format!(
+                        "{} values for one key, more than the limit of {}",
+                        items.len(),
+                        limits::MAX_CONDITION_VALUES
+                    ),
                     path,
                     raw.span,
                 ));
@@ -192,7 +225,8 @@ fn compile_values(op: Operator, raw: &Json, path: &str, cx: CompileContext<'_>, 
             Ok(value) => values.push(value),
             Err(problem) => {
                 let lenient = problem.lenient && fails_closed(op.base, cx.effect);
-                let mut d = Diagnostic::error(problem.code, problem.message).with_help(problem.help).at(item_path, item.span);
+                let mut d =
+                    Diagnostic::error(problem.code, problem.message).with_help(problem.help).at(item_path, item.span);
                 if lenient {
                     d.severity = Severity::Warning;
                     d.help = Some(format!("{}; as written this value never matches", d.help.unwrap_or_default()));

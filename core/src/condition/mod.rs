@@ -94,7 +94,9 @@ impl Condition {
             (None, Values::One(v)) => self.test(&v, lookup),
             // A bare operator on a multivalued key never matches (iam-semantics 3.4).
             (None, Values::Many(_)) => false,
-            (Some(SetOp::ForAllValues), Values::One(v)) | (Some(SetOp::ForAnyValue), Values::One(v)) => self.test(&v, lookup),
+            (Some(SetOp::ForAllValues), Values::One(v)) | (Some(SetOp::ForAnyValue), Values::One(v)) => {
+                self.test(&v, lookup)
+            }
             (Some(SetOp::ForAllValues), Values::Many(vs)) => vs.iter().all(|v| self.test(v, lookup)),
             (Some(SetOp::ForAnyValue), Values::Many(vs)) => vs.iter().any(|v| self.test(v, lookup)),
         }
@@ -151,7 +153,13 @@ pub fn fold(text: &str) -> String {
 /// Whether the positive form of `base` holds for one policy value; `None`
 /// when the value has an unresolvable variable (it then matches nothing, for
 /// positive and negated operators alike, as iam-semantics V10 pins).
-fn value_matches(base: BaseOp, value: &CondValue, request: &str, parsed: &RequestValue, lookup: &dyn Lookup) -> Option<bool> {
+fn value_matches(
+    base: BaseOp,
+    value: &CondValue,
+    request: &str,
+    parsed: &RequestValue,
+    lookup: &dyn Lookup,
+) -> Option<bool> {
     use core::cmp::Ordering;
     let order = |ord: Option<Ordering>| -> bool {
         let Some(ord) = ord else { return false };
@@ -179,7 +187,13 @@ fn value_matches(base: BaseOp, value: &CondValue, request: &str, parsed: &Reques
     })
 }
 
-fn resolved_matches(base: BaseOp, template: &Template, request: &str, parsed: &RequestValue, lookup: &dyn Lookup) -> Option<bool> {
+fn resolved_matches(
+    base: BaseOp,
+    template: &Template,
+    request: &str,
+    parsed: &RequestValue,
+    lookup: &dyn Lookup,
+) -> Option<bool> {
     let glob_mode = matches!(base.family(), Family::Arn) || base.comparison() == operator::Comparison::Like;
     let mode = if glob_mode { Mode::Glob } else { Mode::Plain };
     let text = template.resolve(mode, &mut |key| lookup.variable(key))?;

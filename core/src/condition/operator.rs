@@ -108,7 +108,9 @@ pub struct Operator {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OperatorError {
     /// Not an operator at all; carries the nearest known spelling, if any.
-    Unknown { suggestion: Option<alloc::string::String> },
+    Unknown {
+        suggestion: Option<alloc::string::String>,
+    },
     UnknownSetPrefix,
     NotInRam,
     /// Carries the rejected part (`IfExists`, a set prefix).

@@ -307,7 +307,8 @@ impl Reader<'_> {
                     let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
                     char::from_u32(code).ok_or_else(|| self.syntax("invalid \\u escape", start, self.pos))?
                 } else {
-                    char::from_u32(high).ok_or_else(|| self.syntax("unpaired surrogate in \\u escape", start, self.pos))?
+                    char::from_u32(high)
+                        .ok_or_else(|| self.syntax("unpaired surrogate in \\u escape", start, self.pos))?
                 }
             }
             _ => return Err(self.syntax("unknown escape in string", start, self.pos)),
@@ -317,9 +318,10 @@ impl Reader<'_> {
     }
 
     fn hex4(&mut self, escape_start: usize) -> Result<u32, JsonError> {
-        let digits = self.bytes.get(self.pos..self.pos + 4).ok_or_else(|| {
-            self.syntax("\\u must be followed by four hex digits", escape_start, self.bytes.len())
-        })?;
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.syntax("\\u must be followed by four hex digits", escape_start, self.bytes.len()))?;
         let mut value = 0u32;
         for &d in digits {
             let v = (d as char)

@@ -78,7 +78,10 @@ pub struct ActionMatch {
 pub enum ActionPattern {
     /// `*`
     Any,
-    Scoped { service: ServicePattern, name: Glob },
+    Scoped {
+        service: ServicePattern,
+        name: Glob,
+    },
 }
 
 #[derive(Debug, Clone)]

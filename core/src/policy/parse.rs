@@ -73,9 +73,12 @@ pub fn parse_policy(json: &Json, kind: PolicyKind, path: &str, diags: &mut Vec<D
     let errors_before = count_errors(diags);
     let Some(members) = json.as_object() else {
         diags.push(
-            Diagnostic::error("invalid-policy", format!("a policy document must be an object, found {}", json.kind_name()))
-                .with_help("write `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`")
-                .at(path, json.span),
+            Diagnostic::error(
+                "invalid-policy",
+                format!("a policy document must be an object, found {}", json.kind_name()),
+            )
+            .with_help("write `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`")
+            .at(path, json.span),
         );
         return None;
     };
@@ -97,9 +100,12 @@ pub fn parse_policy(json: &Json, kind: PolicyKind, path: &str, diags: &mut Vec<D
             }
             None => {
                 diags.push(
-                    Diagnostic::error("invalid-version", format!("`Version` must be a string, found {}", v.kind_name()))
-                        .with_help("write `\"Version\": \"2012-10-17\"` or `\"Version\": \"1\"`")
-                        .at(join_pointer(path, "Version"), v.span),
+                    Diagnostic::error(
+                        "invalid-version",
+                        format!("`Version` must be a string, found {}", v.kind_name()),
+                    )
+                    .with_help("write `\"Version\": \"2012-10-17\"` or `\"Version\": \"1\"`")
+                    .at(join_pointer(path, "Version"), v.span),
                 );
                 (Dialect::Aws, None, false)
             }
@@ -128,13 +134,19 @@ pub fn parse_policy(json: &Json, kind: PolicyKind, path: &str, diags: &mut Vec<D
             Vec::new()
         }
         Some(s) => match &s.value {
-            Value::Object(_) => parse_statement(s, kind, dialect, substitutes, &statement_path, diags).into_iter().collect(),
+            Value::Object(_) => {
+                parse_statement(s, kind, dialect, substitutes, &statement_path, diags).into_iter().collect()
+            }
             Value::Array(items) => {
                 if items.len() > limits::MAX_STATEMENTS_PER_POLICY {
                     diags.push(
                         Diagnostic::error(
                             "limit-statements",
-                            format!("{} statements, more than the limit of {} per policy", items.len(), limits::MAX_STATEMENTS_PER_POLICY),
+                            format!(
+                                "{} statements, more than the limit of {} per policy",
+                                items.len(),
+                                limits::MAX_STATEMENTS_PER_POLICY
+                            ),
                         )
                         .with_help("split the policy")
                         .at(statement_path.clone(), s.span),
@@ -145,7 +157,14 @@ pub fn parse_policy(json: &Json, kind: PolicyKind, path: &str, diags: &mut Vec<D
                     .iter()
                     .enumerate()
                     .filter_map(|(i, item)| {
-                        parse_statement(item, kind, dialect, substitutes, &join_pointer(&statement_path, &itoa(i)), diags)
+                        parse_statement(
+                            item,
+                            kind,
+                            dialect,
+                            substitutes,
+                            &join_pointer(&statement_path, &itoa(i)),
+                            diags,
+                        )
                     })
                     .collect()
             }
@@ -157,7 +176,15 @@ pub fn parse_policy(json: &Json, kind: PolicyKind, path: &str, diags: &mut Vec<D
     };
 
     let statement_is_object = json.get("Statement").is_some_and(|s| s.as_object().is_some());
-    (count_errors(diags) == errors_before).then_some(Policy { dialect, version, substitutes, id, statements, statement_is_object, span: json.span })
+    (count_errors(diags) == errors_before).then_some(Policy {
+        dialect,
+        version,
+        substitutes,
+        id,
+        statements,
+        statement_is_object,
+        span: json.span,
+    })
 }
 
 fn count_errors(diags: &[Diagnostic]) -> usize {
@@ -184,8 +211,10 @@ fn unknown_keys(members: &[Member], allowed: &[&str], what: &str, path: &str, di
         if allowed.contains(&m.key.as_str()) {
             continue;
         }
-        let nearest = allowed.iter().min_by_key(|k| edit_distance(&m.key.to_ascii_lowercase(), &k.to_ascii_lowercase()));
-        let mut d = Diagnostic::error("unknown-element", format!("unknown element `{}` in a {what}", m.key)).at(join_pointer(path, &m.key), m.key_span);
+        let nearest =
+            allowed.iter().min_by_key(|k| edit_distance(&m.key.to_ascii_lowercase(), &k.to_ascii_lowercase()));
+        let mut d = Diagnostic::error("unknown-element", format!("unknown element `{}` in a {what}", m.key))
+            .at(join_pointer(path, &m.key), m.key_span);
         d = match nearest {
             Some(k) if edit_distance(&m.key.to_ascii_lowercase(), &k.to_ascii_lowercase()) <= 2 => d
                 .with_help(format!("did you mean `{k}`? element names are case-sensitive"))
@@ -197,7 +226,12 @@ fn unknown_keys(members: &[Member], allowed: &[&str], what: &str, path: &str, di
 }
 
 /// Reads a string or a list of strings; reports anything else.
-fn string_list<'a>(value: &'a Json, element: &str, path: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<(&'a str, Span, String)>> {
+fn string_list<'a>(
+    value: &'a Json,
+    element: &str,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<(&'a str, Span, String)>> {
     match &value.value {
         Value::String(s) => Some(alloc::vec![(s.as_str(), value.span, String::from(path))]),
         Value::Array(items) => {
@@ -205,7 +239,11 @@ fn string_list<'a>(value: &'a Json, element: &str, path: &str, diags: &mut Vec<D
                 diags.push(
                     Diagnostic::error(
                         "limit-list-entries",
-                        format!("`{element}` has {} entries, more than the limit of {}", items.len(), limits::MAX_LIST_ENTRIES),
+                        format!(
+                            "`{element}` has {} entries, more than the limit of {}",
+                            items.len(),
+                            limits::MAX_LIST_ENTRIES
+                        ),
                     )
                     .with_help("use wildcards or split the statement")
                     .at(path, value.span),
@@ -218,7 +256,12 @@ fn string_list<'a>(value: &'a Json, element: &str, path: &str, diags: &mut Vec<D
                 match item.as_str() {
                     Some(s) => out.push((s, item.span, join_pointer(path, &itoa(i)))),
                     None => {
-                        diags.push(type_error(element, "a string or a list of strings", item, &join_pointer(path, &itoa(i))));
+                        diags.push(type_error(
+                            element,
+                            "a string or a list of strings",
+                            item,
+                            &join_pointer(path, &itoa(i)),
+                        ));
                         ok = false;
                     }
                 }
@@ -258,7 +301,8 @@ fn one_of<'a>(
 ) -> Option<(&'a Json, bool, String)> {
     match (statement.get(positive), statement.get(negative)) {
         (Some(_), Some(n)) => {
-            let key_span = statement.as_object().and_then(|m| m.iter().find(|m| m.key == negative)).map_or(n.span, |m| m.key_span);
+            let key_span =
+                statement.as_object().and_then(|m| m.iter().find(|m| m.key == negative)).map_or(n.span, |m| m.key_span);
             diags.push(
                 Diagnostic::error(
                     "conflicting-elements",
@@ -358,9 +402,12 @@ fn parse_statement(
                 let element = if negated { "NotResource" } else { "Resource" };
                 let key_span = members.iter().find(|m| m.key == element).map_or(value.span, |m| m.key_span);
                 diags.push(
-                    Diagnostic::error("resource-in-trust-policy", format!("a role trust policy cannot have `{element}`"))
-                        .with_help("the role itself is the resource of its trust policy; remove the element")
-                        .at(rpath, key_span),
+                    Diagnostic::error(
+                        "resource-in-trust-policy",
+                        format!("a role trust policy cannot have `{element}`"),
+                    )
+                    .with_help("the role itself is the resource of its trust policy; remove the element")
+                    .at(rpath, key_span),
                 );
                 None
             } else {
@@ -383,9 +430,12 @@ fn parse_statement(
         }
         (Some(_), Some(n)) => {
             diags.push(
-                Diagnostic::error("conflicting-elements", "a statement cannot have both `Principal` and `NotPrincipal`")
-                    .with_help("keep one of them")
-                    .at(join_pointer(path, "NotPrincipal"), n.span),
+                Diagnostic::error(
+                    "conflicting-elements",
+                    "a statement cannot have both `Principal` and `NotPrincipal`",
+                )
+                .with_help("keep one of them")
+                .at(join_pointer(path, "NotPrincipal"), n.span),
             );
             None
         }
@@ -400,7 +450,9 @@ fn parse_statement(
             if !kind.names_principals() {
                 diags.push(
                     Diagnostic::error("principal-not-allowed", format!("{} cannot have `{element}`", kind.described()))
-                        .with_help("the principal of an identity policy is whoever it is attached to; remove the element")
+                        .with_help(
+                            "the principal of an identity policy is whoever it is attached to; remove the element",
+                        )
                         .at(ppath, key_span),
                 );
                 None
@@ -413,9 +465,14 @@ fn parse_statement(
                 None
             } else if negated && effect == Some(Effect::Allow) {
                 diags.push(
-                    Diagnostic::error("not-principal-with-allow", "`NotPrincipal` can only be used with `\"Effect\": \"Deny\"`")
-                        .with_help("Allow with NotPrincipal would grant access to everyone else, anonymous callers included")
-                        .at(ppath, key_span),
+                    Diagnostic::error(
+                        "not-principal-with-allow",
+                        "`NotPrincipal` can only be used with `\"Effect\": \"Deny\"`",
+                    )
+                    .with_help(
+                        "Allow with NotPrincipal would grant access to everyone else, anonymous callers included",
+                    )
+                    .at(ppath, key_span),
                 );
                 None
             } else {
@@ -438,7 +495,13 @@ fn parse_statement(
     Some(Statement { sid, effect: effect?, action: action?, resource, principal, conditions, span: json.span })
 }
 
-fn parse_actions(value: &Json, negated: bool, dialect: Dialect, path: &str, diags: &mut Vec<Diagnostic>) -> Option<ActionMatch> {
+fn parse_actions(
+    value: &Json,
+    negated: bool,
+    dialect: Dialect,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ActionMatch> {
     let items = string_list(value, if negated { "NotAction" } else { "Action" }, path, diags)?;
     let mut patterns = Vec::with_capacity(items.len());
     let mut ok = true;
@@ -470,7 +533,9 @@ fn parse_action(text: &str, dialect: Dialect) -> Result<ActionPattern, (String, 
     };
     let service_wild = service.contains(['*', '?']);
     let service_ok = !service.is_empty()
-        && service.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || (dialect == Dialect::Ram && (b == b'*' || b == b'?')));
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || (dialect == Dialect::Ram && (b == b'*' || b == b'?')));
     if !service_ok {
         let help = if service_wild {
             "AWS does not allow wildcards in the service prefix; list the services, or use the RAM dialect (Version \"1\"), which does"
@@ -479,7 +544,8 @@ fn parse_action(text: &str, dialect: Dialect) -> Result<ActionPattern, (String, 
         };
         return Err((format!("`{service}` is not a valid service prefix in `{text}`"), String::from(help)));
     }
-    let name_ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'?' | b'-' | b'_' | b'.'));
+    let name_ok = !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'?' | b'-' | b'_' | b'.'));
     if !name_ok {
         return Err((
             format!("`{name}` is not a valid action name in `{text}`"),
@@ -494,7 +560,13 @@ fn parse_action(text: &str, dialect: Dialect) -> Result<ActionPattern, (String, 
     Ok(ActionPattern::Scoped { service, name: Glob::new(name, true) })
 }
 
-fn parse_resources(value: &Json, negated: bool, substitutes: bool, path: &str, diags: &mut Vec<Diagnostic>) -> Option<ResourceMatch> {
+fn parse_resources(
+    value: &Json,
+    negated: bool,
+    substitutes: bool,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ResourceMatch> {
     let element = if negated { "NotResource" } else { "Resource" };
     let items = string_list(value, element, path, diags)?;
     let mut entries = Vec::with_capacity(items.len());
@@ -523,7 +595,8 @@ fn parse_resource(text: &str, substitutes: bool) -> Result<ResourceEntry, (&'sta
         }
         escaped.push(c);
     }
-    let arn_error = |e: ArnError| match e {
+    let arn_error = |e: ArnError| {
+        match e {
         ArnError::NotAnArn => (
             "invalid-arn",
             format!("`{text}` is not an ARN"),
@@ -534,10 +607,15 @@ fn parse_resource(text: &str, substitutes: bool) -> Result<ResourceEntry, (&'sta
             format!("`{text}` has {found} of the {needed} parts of an ARN"),
             String::from("write every part (empty parts are fine, as in `arn:aws:s3:::bucket`), or end the text with `*` to cover the rest"),
         ),
+    }
     };
     if substitutes && text.contains("${") {
         let template = Template::parse(text).map_err(|e| {
-            ("invalid-variable", format!("bad policy variable in `{text}`: {}", e.message), String::from("variables look like `${aws:username}`"))
+            (
+                "invalid-variable",
+                format!("bad policy variable in `{text}`: {}", e.message),
+                String::from("variables look like `${aws:username}`"),
+            )
         })?;
         if let Some(template) = template {
             if let Some(scheme) = Scheme::of(text) {
@@ -559,7 +637,13 @@ fn parse_resource(text: &str, substitutes: bool) -> Result<ResourceEntry, (&'sta
     ResourcePattern::compile(&escaped).map(ResourceEntry::Fixed).map_err(arn_error)
 }
 
-fn parse_principals(value: &Json, negated: bool, dialect: Dialect, path: &str, diags: &mut Vec<Diagnostic>) -> Option<PrincipalMatch> {
+fn parse_principals(
+    value: &Json,
+    negated: bool,
+    dialect: Dialect,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PrincipalMatch> {
     let mut entries = Vec::new();
     let errors_before = count_errors(diags);
     match &value.value {
@@ -605,19 +689,28 @@ fn parse_principals(value: &Json, negated: bool, dialect: Dialect, path: &str, d
         }
         _ => {
             diags.push(
-                Diagnostic::error("invalid-principal", format!("a principal must be `\"*\"` or an object, found {}", value.kind_name()))
-                    .with_help(match dialect {
-                        Dialect::Aws => "write `{\"AWS\": \"arn:aws:iam::<account>:user/<name>\"}` or `\"*\"`",
-                        Dialect::Ram => "write `{\"RAM\": [\"acs:ram::<account>:user/<name>\"]}`, `[\"*\"]` or `\"*\"`",
-                    })
-                    .at(path, value.span),
+                Diagnostic::error(
+                    "invalid-principal",
+                    format!("a principal must be `\"*\"` or an object, found {}", value.kind_name()),
+                )
+                .with_help(match dialect {
+                    Dialect::Aws => "write `{\"AWS\": \"arn:aws:iam::<account>:user/<name>\"}` or `\"*\"`",
+                    Dialect::Ram => "write `{\"RAM\": [\"acs:ram::<account>:user/<name>\"]}`, `[\"*\"]` or `\"*\"`",
+                })
+                .at(path, value.span),
             );
         }
     }
     (count_errors(diags) == errors_before).then_some(PrincipalMatch { negated, entries })
 }
 
-fn push_account_or_arn(text: &str, span: Span, path: &str, entries: &mut Vec<PrincipalEntry>, diags: &mut Vec<Diagnostic>) {
+fn push_account_or_arn(
+    text: &str,
+    span: Span,
+    path: &str,
+    entries: &mut Vec<PrincipalEntry>,
+    diags: &mut Vec<Diagnostic>,
+) {
     if text == "*" {
         entries.push(PrincipalEntry::Any);
     } else if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {

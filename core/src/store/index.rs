@@ -48,7 +48,11 @@ impl PolicyIndex {
             }
             entries.push(statement);
         }
-        PolicyIndex { buckets: buckets.into_boxed_slice(), entries: entries.into_boxed_slice(), anywhere: anywhere.into_boxed_slice() }
+        PolicyIndex {
+            buckets: buckets.into_boxed_slice(),
+            entries: entries.into_boxed_slice(),
+            anywhere: anywhere.into_boxed_slice(),
+        }
     }
 
     /// Statements that may apply to an action of `service` (`None`: a service

@@ -44,7 +44,8 @@ impl fmt::Display for StoreError {
 #[cfg(feature = "std")]
 impl std::error::Error for StoreError {}
 
-const STORE_KEYS: &[&str] = &["$schema", "account", "partition", "policies", "groups", "roles", "users", "guardrails", "resources"];
+const STORE_KEYS: &[&str] =
+    &["$schema", "account", "partition", "policies", "groups", "roles", "users", "guardrails", "resources"];
 const USER_KEYS: &[&str] = &["groups", "policies", "roles", "boundary", "tags", "arn"];
 const GROUP_KEYS: &[&str] = &["policies", "roles"];
 const ROLE_KEYS: &[&str] = &["policies", "trust", "boundary", "breakGlass", "maxSessionSeconds", "tags", "arn"];
@@ -117,7 +118,13 @@ impl Loader {
     fn map<'a>(&mut self, json: &'a Json, what: &str, path: &str) -> Option<&'a [Member]> {
         let members = json.as_object();
         if members.is_none() {
-            self.error("invalid-type", format!("{what} must be an object, found {}", json.kind_name()), "see the store format in DESIGN.md", path, json.span);
+            self.error(
+                "invalid-type",
+                format!("{what} must be an object, found {}", json.kind_name()),
+                "see the store format in DESIGN.md",
+                path,
+                json.span,
+            );
         }
         members
     }
@@ -127,12 +134,23 @@ impl Loader {
         let members = self.map(json, what, path)?;
         for m in members {
             if !allowed.contains(&m.key.as_str()) {
-                let nearest = allowed.iter().copied().min_by_key(|k| edit_distance(&m.key.to_ascii_lowercase(), &k.to_ascii_lowercase()));
+                let nearest = allowed
+                    .iter()
+                    .copied()
+                    .min_by_key(|k| edit_distance(&m.key.to_ascii_lowercase(), &k.to_ascii_lowercase()));
                 let help = match nearest {
-                    Some(k) if edit_distance(&m.key.to_ascii_lowercase(), &k.to_ascii_lowercase()) <= 2 => format!("did you mean `{k}`?"),
+                    Some(k) if edit_distance(&m.key.to_ascii_lowercase(), &k.to_ascii_lowercase()) <= 2 => {
+                        format!("did you mean `{k}`?")
+                    }
                     _ => format!("{what} may contain {}", allowed.join(", ")),
                 };
-                self.error("unknown-element", format!("unknown element `{}` in {what}", m.key), &help, &join_pointer(path, &m.key), m.key_span);
+                self.error(
+                    "unknown-element",
+                    format!("unknown element `{}` in {what}", m.key),
+                    &help,
+                    &join_pointer(path, &m.key),
+                    m.key_span,
+                );
             }
         }
         Some(members)
@@ -142,7 +160,13 @@ impl Loader {
         match json.as_str() {
             Some(s) => Some(s),
             None => {
-                self.error("invalid-type", format!("{what} must be a string, found {}", json.kind_name()), "write a JSON string", path, json.span);
+                self.error(
+                    "invalid-type",
+                    format!("{what} must be a string, found {}", json.kind_name()),
+                    "write a JSON string",
+                    path,
+                    json.span,
+                );
                 None
             }
         }
@@ -151,7 +175,13 @@ impl Loader {
     /// A list of names; each entry with its span and pointer.
     fn names<'a>(&mut self, json: &'a Json, what: &str, path: &str) -> Vec<(&'a str, Span, String)> {
         let Some(items) = json.as_array() else {
-            self.error("invalid-type", format!("{what} must be a list of names, found {}", json.kind_name()), "write `[\"name\", ...]`", path, json.span);
+            self.error(
+                "invalid-type",
+                format!("{what} must be a list of names, found {}", json.kind_name()),
+                "write `[\"name\", ...]`",
+                path,
+                json.span,
+            );
             return Vec::new();
         };
         let mut out = Vec::with_capacity(items.len());
@@ -166,14 +196,26 @@ impl Loader {
 
     fn tags(&mut self, json: &Json, path: &str) -> Vec<(String, String)> {
         let Some(members) = json.as_object() else {
-            self.error("invalid-type", format!("`tags` must be an object of strings, found {}", json.kind_name()), "write `{\"team\": \"payments\"}`", path, json.span);
+            self.error(
+                "invalid-type",
+                format!("`tags` must be an object of strings, found {}", json.kind_name()),
+                "write `{\"team\": \"payments\"}`",
+                path,
+                json.span,
+            );
             return Vec::new();
         };
         let mut out: Vec<(String, String)> = Vec::with_capacity(members.len());
         for m in members {
             let tag_path = join_pointer(path, &m.key);
             if out.iter().any(|(k, _)| k.eq_ignore_ascii_case(&m.key)) {
-                self.error("duplicate-tag", format!("tag `{}` is given twice (tag keys ignore case in conditions)", m.key), "keep one spelling", &tag_path, m.key_span);
+                self.error(
+                    "duplicate-tag",
+                    format!("tag `{}` is given twice (tag keys ignore case in conditions)", m.key),
+                    "keep one spelling",
+                    &tag_path,
+                    m.key_span,
+                );
                 continue;
             }
             if let Some(v) = self.string(&m.value, "a tag value", &tag_path) {
@@ -221,13 +263,25 @@ impl Loader {
         let account = match get("account") {
             Some(a) => self.string(a, "`account`", "/account").map(String::from).unwrap_or_default(),
             None => {
-                self.error("missing-account", String::from("the store has no `account`"), "add `\"account\": \"<account ID>\"`: the default account of principals and resources", "", Span::new(json.span.start, json.span.start + 1));
+                self.error(
+                    "missing-account",
+                    String::from("the store has no `account`"),
+                    "add `\"account\": \"<account ID>\"`: the default account of principals and resources",
+                    "",
+                    Span::new(json.span.start, json.span.start + 1),
+                );
                 String::new()
             }
         };
         if account.contains([':', '/']) {
             let span = get("account").map_or(Span::default(), |a| a.span);
-            self.error("invalid-account", format!("`{account}` is not an account ID"), "an account ID has no `:` or `/`", "/account", span);
+            self.error(
+                "invalid-account",
+                format!("`{account}` is not an account ID"),
+                "an account ID has no `:` or `/`",
+                "/account",
+                span,
+            );
         }
         let partition = match get("partition") {
             None => Partition::Aws,
@@ -235,7 +289,13 @@ impl Loader {
                 Some("aws") => Partition::Aws,
                 Some("acs") => Partition::Acs,
                 _ => {
-                    self.error("invalid-partition", String::from("`partition` must be `aws` or `acs`"), "`aws` writes principals as `arn:aws:iam::...`, `acs` as `acs:ram::...`", "/partition", p.span);
+                    self.error(
+                        "invalid-partition",
+                        String::from("`partition` must be `aws` or `acs`"),
+                        "`aws` writes principals as `arn:aws:iam::...`, `acs` as `acs:ram::...`",
+                        "/partition",
+                        p.span,
+                    );
                     Partition::Aws
                 }
             },
@@ -250,13 +310,25 @@ impl Loader {
         if let Some(p) = get("policies") {
             if let Some(members) = self.map(p, "`policies`", "/policies") {
                 if members.len() > limits::MAX_POLICIES {
-                    self.error("limit-policies", format!("{} policies, more than the limit of {}", members.len(), limits::MAX_POLICIES), "split the store", "/policies", p.span);
+                    self.error(
+                        "limit-policies",
+                        format!("{} policies, more than the limit of {}", members.len(), limits::MAX_POLICIES),
+                        "split the store",
+                        "/policies",
+                        p.span,
+                    );
                     return None;
                 }
                 for m in members {
                     let path = join_pointer("/policies", &m.key);
                     if m.key.is_empty() {
-                        self.error("invalid-name", String::from("a policy name cannot be empty"), "name the policy", &path, m.key_span);
+                        self.error(
+                            "invalid-name",
+                            String::from("a policy name cannot be empty"),
+                            "name the policy",
+                            &path,
+                            m.key_span,
+                        );
                         continue;
                     }
                     if let Some(doc) = parse_policy(&m.value, PolicyKind::Identity, &path, &mut self.diags) {
@@ -278,7 +350,13 @@ impl Loader {
         if let Some(r) = get("roles") {
             if let Some(members) = self.map(r, "`roles`", "/roles") {
                 if members.len() > limits::MAX_ROLES {
-                    self.error("limit-roles", format!("{} roles, more than the limit of {}", members.len(), limits::MAX_ROLES), "split the store", "/roles", r.span);
+                    self.error(
+                        "limit-roles",
+                        format!("{} roles, more than the limit of {}", members.len(), limits::MAX_ROLES),
+                        "split the store",
+                        "/roles",
+                        r.span,
+                    );
                     return None;
                 }
                 for m in members {
@@ -307,7 +385,13 @@ impl Loader {
                         None => false,
                         Some(Json { value: Value::Bool(b), .. }) => *b,
                         Some(other) => {
-                            self.error("invalid-type", format!("`breakGlass` must be true or false, found {}", other.kind_name()), "write `\"breakGlass\": true`", &join_pointer(&path, "breakGlass"), other.span);
+                            self.error(
+                                "invalid-type",
+                                format!("`breakGlass` must be true or false, found {}", other.kind_name()),
+                                "write `\"breakGlass\": true`",
+                                &join_pointer(&path, "breakGlass"),
+                                other.span,
+                            );
                             false
                         }
                     };
@@ -317,15 +401,22 @@ impl Loader {
                             _ => None,
                         };
                         if seconds.is_none() {
-                            self.error("invalid-session-duration", String::from("`maxSessionSeconds` must be a whole number of seconds from 1 to 43200"), "role sessions last at most 12 hours", &join_pointer(&path, "maxSessionSeconds"), v.span);
+                            self.error(
+                                "invalid-session-duration",
+                                String::from("`maxSessionSeconds` must be a whole number of seconds from 1 to 43200"),
+                                "role sessions last at most 12 hours",
+                                &join_pointer(&path, "maxSessionSeconds"),
+                                v.span,
+                            );
                         }
                         seconds
                     });
                     let tags = field("tags").map(|t| self.tags(t, &join_pointer(&path, "tags"))).unwrap_or_default();
-                    let (arn, role_account) = match field("arn").and_then(|a| self.arn_override(a, &join_pointer(&path, "arn"))) {
-                        Some(pair) => pair,
-                        None => (role_arn(partition, &account, &m.key), account.clone()),
-                    };
+                    let (arn, role_account) =
+                        match field("arn").and_then(|a| self.arn_override(a, &join_pointer(&path, "arn"))) {
+                            Some(pair) => pair,
+                            None => (role_arn(partition, &account, &m.key), account.clone()),
+                        };
                     let via = self.via(format!("role/{}", m.key));
                     role_ids.insert(m.key.clone(), to_u32(roles.len()));
                     roles.push(Role {
@@ -352,7 +443,13 @@ impl Loader {
         if let Some(g) = get("groups") {
             if let Some(members) = self.map(g, "`groups`", "/groups") {
                 if members.len() > limits::MAX_GROUPS {
-                    self.error("limit-groups", format!("{} groups, more than the limit of {}", members.len(), limits::MAX_GROUPS), "split the store", "/groups", g.span);
+                    self.error(
+                        "limit-groups",
+                        format!("{} groups, more than the limit of {}", members.len(), limits::MAX_GROUPS),
+                        "split the store",
+                        "/groups",
+                        g.span,
+                    );
                     return None;
                 }
                 for m in members {
@@ -367,7 +464,9 @@ impl Loader {
                             }
                         }
                     }
-                    let specs = field("roles").map(|r| self.assignments(r, &role_ids, &join_pointer(&path, "roles"))).unwrap_or_default();
+                    let specs = field("roles")
+                        .map(|r| self.assignments(r, &role_ids, &join_pointer(&path, "roles")))
+                        .unwrap_or_default();
                     group_ids.insert(m.key.clone(), to_u32(groups.len()));
                     groups.push(Group { name: m.key.clone(), policies: group_policies, assignments: specs });
                 }
@@ -381,7 +480,13 @@ impl Loader {
                 let role_name = roles.get(spec.role as usize).map_or("", |r| r.name.as_str());
                 let via = self.via(format!("group/{} > role/{role_name}", group.name));
                 ids.push(to_u32(assignments.len()));
-                assignments.push(Assignment { role: spec.role, not_before: spec.not_before, not_after: spec.not_after, reason: spec.reason.clone(), via });
+                assignments.push(Assignment {
+                    role: spec.role,
+                    not_before: spec.not_before,
+                    not_after: spec.not_after,
+                    reason: spec.reason.clone(),
+                    via,
+                });
             }
             group_assignments.push(ids);
         }
@@ -392,7 +497,13 @@ impl Loader {
         if let Some(u) = get("users") {
             if let Some(members) = self.map(u, "`users`", "/users") {
                 if members.len() > limits::MAX_USERS {
-                    self.error("limit-users", format!("{} users, more than the limit of {}", members.len(), limits::MAX_USERS), "split the store", "/users", u.span);
+                    self.error(
+                        "limit-users",
+                        format!("{} users, more than the limit of {}", members.len(), limits::MAX_USERS),
+                        "split the store",
+                        "/users",
+                        u.span,
+                    );
                     return None;
                 }
                 for m in members {
@@ -415,7 +526,11 @@ impl Loader {
                             let Some(gid) = self.reference(&group_ids, "group", name, span, &gpath) else { continue };
                             let Some(group) = groups.get(gid as usize) else { continue };
                             let via = self.via(format!("group/{}", group.name));
-                            attachments.extend(group.policies.iter().map(|&policy| Attachment { policy, via, assignment: None }));
+                            attachments.extend(group.policies.iter().map(|&policy| Attachment {
+                                policy,
+                                via,
+                                assignment: None,
+                            }));
                             for &aid in group_assignments.get(gid as usize).map_or(&[][..], Vec::as_slice) {
                                 user_assignments.push(aid);
                             }
@@ -426,13 +541,23 @@ impl Loader {
                             let role_name = roles.get(spec.role as usize).map_or("", |r| r.name.as_str());
                             let via = self.via(format!("role/{role_name}"));
                             user_assignments.push(to_u32(assignments.len()));
-                            assignments.push(Assignment { role: spec.role, not_before: spec.not_before, not_after: spec.not_after, reason: spec.reason, via });
+                            assignments.push(Assignment {
+                                role: spec.role,
+                                not_before: spec.not_before,
+                                not_after: spec.not_after,
+                                reason: spec.reason,
+                                via,
+                            });
                         }
                     }
                     for &aid in &user_assignments {
                         let Some(a) = assignments.get(aid as usize) else { continue };
                         let Some(role) = roles.get(a.role as usize) else { continue };
-                        attachments.extend(role.policies.iter().map(|&policy| Attachment { policy, via: a.via, assignment: Some(aid) }));
+                        attachments.extend(role.policies.iter().map(|&policy| Attachment {
+                            policy,
+                            via: a.via,
+                            assignment: Some(aid),
+                        }));
                     }
                     let boundary = field("boundary").and_then(|b| {
                         let bpath = join_pointer(&path, "boundary");
@@ -440,12 +565,22 @@ impl Loader {
                         self.reference(&policy_ids, "policy", name, b.span, &bpath)
                     });
                     let tags = field("tags").map(|t| self.tags(t, &join_pointer(&path, "tags"))).unwrap_or_default();
-                    let (arn, user_account) = match field("arn").and_then(|a| self.arn_override(a, &join_pointer(&path, "arn"))) {
-                        Some(pair) => pair,
-                        None => (user_arn(partition, &account, &m.key), account.clone()),
-                    };
+                    let (arn, user_account) =
+                        match field("arn").and_then(|a| self.arn_override(a, &join_pointer(&path, "arn"))) {
+                            Some(pair) => pair,
+                            None => (user_arn(partition, &account, &m.key), account.clone()),
+                        };
                     user_ids.insert(m.key.clone(), to_u32(users.len()));
-                    users.push(User { name: m.key.clone(), arn, account: user_account, tags, boundary, via: user_via, attachments, assignments: user_assignments });
+                    users.push(User {
+                        name: m.key.clone(),
+                        arn,
+                        account: user_account,
+                        tags,
+                        boundary,
+                        via: user_via,
+                        attachments,
+                        assignments: user_assignments,
+                    });
                 }
             }
         }
@@ -473,17 +608,21 @@ impl Loader {
                     let Some(fields) = self.object(&m.value, "a resource", RESOURCE_KEYS, &path) else { continue };
                     let field = |key: &str| fields.iter().find(|f| f.key == key).map(|f| &f.value);
                     let policy = field("policy").and_then(|p| {
-                        let doc = parse_policy(p, PolicyKind::Resource, &join_pointer(&path, "policy"), &mut self.diags)?;
+                        let doc =
+                            parse_policy(p, PolicyKind::Resource, &join_pointer(&path, "policy"), &mut self.diags)?;
                         statement_count += doc.statements.len();
                         Some(doc)
                     });
                     let tags = field("tags").map(|t| self.tags(t, &join_pointer(&path, "tags"))).unwrap_or_default();
-                    let resource_account = field("account").and_then(|a| self.string(a, "`account`", &join_pointer(&path, "account"))).map(String::from);
+                    let resource_account = field("account")
+                        .and_then(|a| self.string(a, "`account`", &join_pointer(&path, "account")))
+                        .map(String::from);
                     let id = to_u32(resources.len());
                     let is_pattern = m.key.contains(['*', '?']);
                     let mut escaped = String::new();
                     crate::glob::escape_into(&mut escaped, &m.key);
-                    let compiled = if is_pattern { ResourcePattern::compile(&m.key) } else { ResourcePattern::compile(&escaped) };
+                    let compiled =
+                        if is_pattern { ResourcePattern::compile(&m.key) } else { ResourcePattern::compile(&escaped) };
                     match compiled {
                         Ok(pattern) if is_pattern => resource_patterns.push((pattern, id)),
                         Ok(_) => resource_exact.entry(m.key.clone()).or_default().push(id),
@@ -504,28 +643,40 @@ impl Loader {
         }
 
         if statement_count > limits::MAX_STATEMENTS {
-            self.error("limit-statements", format!("{statement_count} statements, more than the limit of {}", limits::MAX_STATEMENTS), "split the store", "", Span::new(json.span.start, json.span.start + 1));
+            self.error(
+                "limit-statements",
+                format!("{statement_count} statements, more than the limit of {}", limits::MAX_STATEMENTS),
+                "split the store",
+                "",
+                Span::new(json.span.start, json.span.start + 1),
+            );
         }
 
         let mut arns: HashMap<String, PrincipalRef> = HashMap::new();
         for (i, user) in users.iter().enumerate() {
             if arns.insert(user.arn.clone(), PrincipalRef::User(to_u32(i))).is_some() {
-                self.diags.push(Diagnostic::error("duplicate-arn", format!("two principals have the ARN `{}`", user.arn)).with_help("principal ARNs must be unique").at(join_pointer("/users", &user.name), Span::default()));
+                self.diags.push(
+                    Diagnostic::error("duplicate-arn", format!("two principals have the ARN `{}`", user.arn))
+                        .with_help("principal ARNs must be unique")
+                        .at(join_pointer("/users", &user.name), Span::default()),
+                );
             }
         }
         for (i, role) in roles.iter().enumerate() {
             if arns.insert(role.arn.clone(), PrincipalRef::Role(to_u32(i))).is_some() {
-                self.diags.push(Diagnostic::error("duplicate-arn", format!("two principals have the ARN `{}`", role.arn)).with_help("principal ARNs must be unique").at(join_pointer("/roles", &role.name), Span::default()));
+                self.diags.push(
+                    Diagnostic::error("duplicate-arn", format!("two principals have the ARN `{}`", role.arn))
+                        .with_help("principal ARNs must be unique")
+                        .at(join_pointer("/roles", &role.name), Span::default()),
+                );
             }
         }
 
         let guardrail_via = self.via(String::from("guardrails"));
-        let policy_ids = policy_ids.into_iter().filter(|(_, id)| *id != u32::MAX).collect();
         Some(Store {
             account,
             partition,
             policies,
-            policy_ids,
             services,
             users,
             user_ids,
@@ -548,7 +699,13 @@ impl Loader {
     /// A list of role assignments: names or `{role, notBefore, notAfter, reason}`.
     fn assignments(&mut self, json: &Json, role_ids: &HashMap<String, RoleId>, path: &str) -> Vec<AssignmentSpec> {
         let Some(items) = json.as_array() else {
-            self.error("invalid-type", format!("`roles` must be a list of role assignments, found {}", json.kind_name()), "write `[\"RoleName\", {\"role\": \"RoleName\", \"notAfter\": \"...\"}]`", path, json.span);
+            self.error(
+                "invalid-type",
+                format!("`roles` must be a list of role assignments, found {}", json.kind_name()),
+                "write `[\"RoleName\", {\"role\": \"RoleName\", \"notAfter\": \"...\"}]`",
+                path,
+                json.span,
+            );
             return Vec::new();
         };
         let mut out = Vec::with_capacity(items.len());
@@ -561,10 +718,18 @@ impl Loader {
                     }
                 }
                 Value::Object(_) => {
-                    let Some(fields) = self.object(item, "a role assignment", ASSIGNMENT_KEYS, &item_path) else { continue };
+                    let Some(fields) = self.object(item, "a role assignment", ASSIGNMENT_KEYS, &item_path) else {
+                        continue;
+                    };
                     let field = |key: &str| fields.iter().find(|f| f.key == key).map(|f| &f.value);
                     let Some(role_json) = field("role") else {
-                        self.error("missing-role", String::from("the assignment names no `role`"), "add `\"role\": \"RoleName\"`", &item_path, Span::new(item.span.start, item.span.start + 1));
+                        self.error(
+                            "missing-role",
+                            String::from("the assignment names no `role`"),
+                            "add `\"role\": \"RoleName\"`",
+                            &item_path,
+                            Span::new(item.span.start, item.span.start + 1),
+                        );
                         continue;
                     };
                     let rpath = join_pointer(&item_path, "role");
@@ -576,7 +741,13 @@ impl Loader {
                         let text = self.string(v, key, &tpath)?;
                         let parsed = Instant::parse(text);
                         if parsed.is_none() {
-                            self.error("invalid-date", format!("`{text}` is not a time"), "write RFC 3339 with a zone, e.g. `2026-11-23T13:00:00Z`", &tpath, v.span);
+                            self.error(
+                                "invalid-date",
+                                format!("`{text}` is not a time"),
+                                "write RFC 3339 with a zone, e.g. `2026-11-23T13:00:00Z`",
+                                &tpath,
+                                v.span,
+                            );
                         }
                         parsed
                     };
@@ -585,14 +756,28 @@ impl Loader {
                     if let (Some(start), Some(end)) = (not_before, not_after) {
                         if start >= end {
                             let span = field("notAfter").map_or(item.span, |v| v.span);
-                            self.error("empty-window", String::from("`notAfter` is not later than `notBefore`"), "the assignment would never be active", &join_pointer(&item_path, "notAfter"), span);
+                            self.error(
+                                "empty-window",
+                                String::from("`notAfter` is not later than `notBefore`"),
+                                "the assignment would never be active",
+                                &join_pointer(&item_path, "notAfter"),
+                                span,
+                            );
                             continue;
                         }
                     }
-                    let reason = field("reason").and_then(|r| self.string(r, "`reason`", &join_pointer(&item_path, "reason"))).map(String::from);
+                    let reason = field("reason")
+                        .and_then(|r| self.string(r, "`reason`", &join_pointer(&item_path, "reason")))
+                        .map(String::from);
                     out.push(AssignmentSpec { role, not_before, not_after, reason });
                 }
-                _ => self.error("invalid-type", format!("a role assignment must be a role name or an object, found {}", item.kind_name()), "write `\"RoleName\"` or `{\"role\": \"RoleName\", \"notBefore\": \"...\", \"notAfter\": \"...\"}`", &item_path, item.span),
+                _ => self.error(
+                    "invalid-type",
+                    format!("a role assignment must be a role name or an object, found {}", item.kind_name()),
+                    "write `\"RoleName\"` or `{\"role\": \"RoleName\", \"notBefore\": \"...\", \"notAfter\": \"...\"}`",
+                    &item_path,
+                    item.span,
+                ),
             }
         }
         out

@@ -39,7 +39,6 @@ pub struct Store {
     pub(crate) account: String,
     pub(crate) partition: Partition,
     pub(crate) policies: Vec<NamedPolicy>,
-    pub(crate) policy_ids: HashMap<String, PolicyId>,
     /// Interned lowercase service prefixes that some statement names literally.
     pub(crate) services: HashMap<Box<str>, u32>,
     pub(crate) users: Vec<User>,

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Rust checks for the whole workspace, then the core's own tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+# Core is no_std + alloc and must build for the browser/gateway target alone.
+cargo build -p portcullis-core --no-default-features --target wasm32-unknown-unknown --locked
+cargo test -p portcullis-core --locked
+cargo test -p portcullis-core --test conformance --locked -- --nocapture
+cargo test -p portcullis-workload --locked
+# Benchmarks must keep compiling; running them is `cargo bench -p portcullis-core`.
+cargo bench -p portcullis-core --no-run --locked

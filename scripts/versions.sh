@@ -1,0 +1,1 @@
+# Pinned tool versions, sourced by the set-up and build scripts.
