@@ -13,7 +13,10 @@ scripts/setup.sh
 step "rust: format, lints, no_std wasm32 build, core tests and conformance"
 scripts/test-rust.sh
 
-step "raw ABI: build portcullis.wasm, wasmtime host tests, second host (python)"
+step "policy findings over the AWS managed policies corpus"
+scripts/test-lint-corpus.sh
+
+step "raw ABI: build portcullis.wasm, wasmtime host tests, second host"
 scripts/test-abi.sh
 
 step "npm package and CLI (node --test, types, browser smoke)"
