@@ -13,6 +13,8 @@ use crate::decision::Decision;
 use crate::diag::{self, Diagnostic};
 use crate::json::{self, JsonLimits};
 use crate::limits;
+use crate::lint;
+pub use crate::lint::CheckOptions;
 use crate::policy::{parse_policy, PolicyKind};
 use crate::request::{Request, RequestInput};
 use crate::store::Store;
@@ -144,8 +146,16 @@ pub struct CheckAnswer {
 
 /// Checks source text that is a whole store or one policy document, and
 /// reports every finding with its place. A store is recognised by its
-/// store-level keys; anything with a `Statement` is a policy.
+/// store-level keys; anything with a `Statement` is a policy. Time-dependent
+/// checks are skipped; [`check_with`] takes the time.
 pub fn check(text: &str) -> CheckAnswer {
+    check_with(text, &CheckOptions::default())
+}
+
+/// [`check`] with options: `now` enables the checks that depend on the time
+/// (expired role assignments). The registry of every finding and its
+/// documentation is [`crate::lint::CHECKS`] (`docs/checks.md`).
+pub fn check_with(text: &str, options: &CheckOptions) -> CheckAnswer {
     let json = match json::parse(text, JsonLimits::default()) {
         Ok(json) => json,
         Err(e) => {
@@ -158,13 +168,16 @@ pub fn check(text: &str) -> CheckAnswer {
     let (kind, mut diagnostics) = if is_policy {
         let mut diagnostics = Vec::new();
         let policy_kind = guess_policy_kind(&json);
-        parse_policy(&json, policy_kind, "", &mut diagnostics);
+        if let Some(policy) = parse_policy(&json, policy_kind, "", &mut diagnostics) {
+            lint::lint_policy(&json, &policy, policy_kind, &mut diagnostics);
+        }
         (CheckedKind::Policy, diagnostics)
     } else {
-        let diagnostics = match Store::from_json(&json) {
+        let mut diagnostics = match Store::from_json(&json) {
             Ok(store) => store.warnings().to_vec(),
             Err(e) => e.diagnostics,
         };
+        lint::lint_store(&json, options, &mut diagnostics);
         (CheckedKind::Store, diagnostics)
     };
     diag::sort(&mut diagnostics);

@@ -15,6 +15,7 @@ mod eval;
 pub mod glob;
 pub mod json;
 pub mod limits;
+pub mod lint;
 pub mod policy;
 pub mod request;
 pub mod store;

@@ -1,0 +1,114 @@
+//! Policy validation beyond the grammar: security warnings, warnings and
+//! suggestions for policy authors, in the classes of IAM Access Analyzer.
+//!
+//! The loader reports everything that stops a document from loading (class
+//! `error`); the checks here never do, so a valid policy gets no false error.
+//! Every code and its documentation is in [`registry::CHECKS`], from which
+//! `docs/checks.md` is generated.
+//!
+//! Lints read the spanned JSON (for places) and the parsed [`Policy`] (for
+//! meaning). A document is linted only when it parsed without errors.
+
+mod catalog;
+mod conditions;
+mod policy;
+pub mod registry;
+mod store;
+mod util;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+pub use registry::{check_info, checks_markdown, Check, Origin, Scope, CHECKS};
+
+use crate::diag::Diagnostic;
+use crate::json::{join_pointer, Json, Member};
+use crate::policy::{parse_policy, Policy, PolicyKind, Statement};
+use crate::value::Instant;
+
+/// Options of [`crate::api::check_with`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// The time that time-dependent checks (expired assignments) compare
+    /// against. The core has no clock: without it those checks are skipped.
+    pub now: Option<Instant>,
+}
+
+/// Lints one standalone policy document that parsed without errors.
+pub fn lint_policy(json: &Json, policy: &Policy, kind: PolicyKind, diags: &mut Vec<Diagnostic>) {
+    let doc = Doc::new(json, policy, kind, String::new(), true);
+    policy::lint_document(&doc, diags);
+}
+
+/// Lints a store given as spanned JSON: every policy document in it that
+/// parses, then the store-level checks. Works whether or not the store
+/// loads, so an editor keeps its warnings while one policy is broken.
+pub fn lint_store(json: &Json, options: &CheckOptions, diags: &mut Vec<Diagnostic>) {
+    store::lint_store(json, options, diags);
+}
+
+/// A parsed policy with its JSON, for the lints.
+pub(crate) struct Doc<'a> {
+    pub json: &'a Json,
+    pub policy: &'a Policy,
+    pub kind: PolicyKind,
+    /// JSON pointer of the document.
+    pub path: String,
+    /// The document grants access (identity or resource use), rather than
+    /// only capping it (boundary, guardrail).
+    pub grants: bool,
+    pub statements: Vec<Stmt<'a>>,
+}
+
+/// One statement: its JSON object, its parsed form and its pointer.
+pub(crate) struct Stmt<'a> {
+    pub json: &'a Json,
+    pub members: &'a [Member],
+    pub parsed: &'a Statement,
+    pub path: String,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(json: &'a Json, policy: &'a Policy, kind: PolicyKind, path: String, grants: bool) -> Doc<'a> {
+        let statement_path = join_pointer(&path, "Statement");
+        let jsons: Vec<(&'a Json, String)> = match json.get("Statement") {
+            Some(s) => match s.as_array() {
+                Some(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| (item, join_pointer(&statement_path, &util::itoa(i))))
+                    .collect(),
+                None => alloc::vec![(s, statement_path.clone())],
+            },
+            None => Vec::new(),
+        };
+        // A policy that parsed has one statement per JSON statement, in order.
+        let statements = if jsons.len() == policy.statements.len() {
+            jsons
+                .into_iter()
+                .zip(policy.statements.iter())
+                .filter_map(|((json, path), parsed)| Some(Stmt { json, members: json.as_object()?, parsed, path }))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Doc { json, policy, kind, path, grants, statements }
+    }
+}
+
+impl<'a> Stmt<'a> {
+    pub fn member(&self, key: &str) -> Option<&'a Member> {
+        self.members.iter().find(|m| m.key == key)
+    }
+}
+
+/// Parses a document quietly; `Some` only when it has no errors.
+pub(crate) fn parse_quietly(json: &Json, kind: PolicyKind, path: &str) -> Option<Policy> {
+    let mut scratch = Vec::new();
+    parse_policy(json, kind, path, &mut scratch)
+}
+
+/// A finding of a lint, its class taken from the registry.
+pub(crate) fn finding(code: &'static str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(code, registry::severity_of(code), message)
+}
