@@ -1,1 +1,8 @@
 # Pinned tool versions, sourced by the set-up and build scripts.
+
+# --- npm package (setup.sh npm block, build-npm.sh, test-npm.sh) ---
+# wasm-bindgen-cli must equal the `wasm-bindgen = "=X"` pin in wasm/Cargo.toml
+# (test-npm.sh checks); npm tools are pinned in npm/package.json + lock file.
+WASM_BINDGEN_VERSION=0.2.130
+WASM_PACK_VERSION=0.15.1
+# --- end npm package ---

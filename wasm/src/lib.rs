@@ -3,3 +3,7 @@
 #![no_std]
 
 extern crate alloc;
+
+// The wasm-bindgen face for the npm package (see `npm/`).
+#[cfg(feature = "js")]
+mod js;

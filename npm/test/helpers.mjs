@@ -1,0 +1,36 @@
+// Shared paths and test-file discovery for the npm tests.
+import { readdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const npmDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const repoDir = resolve(npmDir, "..");
+export const outputDir = join(npmDir, "test-output");
+export const cli = join(npmDir, "dist", "cli.js");
+export const governanceFile = join(repoDir, "testdata", "vectors", "governance.json");
+
+/** Conformance roots: the repository's testdata/ plus each folder in PORTCULLIS_VECTORS (colon-separated). */
+export function vectorRoots() {
+  const roots = [join(repoDir, "testdata")];
+  for (const extra of (process.env.PORTCULLIS_VECTORS ?? "").split(":")) {
+    if (extra) roots.push(resolve(extra));
+  }
+  return roots;
+}
+
+/** Every *.json under the roots, sorted, like core/tests/conformance.rs. */
+export function vectorFiles() {
+  const files = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".json")) files.push(path);
+    }
+  };
+  for (const root of vectorRoots()) {
+    if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`test-data folder ${root} does not exist`);
+    walk(root);
+  }
+  return files.sort();
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the npm package in npm/ from a clean checkout (tools: scripts/setup.sh).
+#
+#   npm/pkg/   generated: wasm-pack --target web from wasm/ with feature `js`,
+#              then shrunk by wasm-opt from the `binaryen` npm package
+#   npm/dist/  the hand-written TypeScript facade and CLI (npm/src/), by tsc
+#
+# Both folders are build outputs (never committed) at these fixed places, so
+# the playground and other local users can import `npm/` directly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/versions.sh
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+for tool in wasm-pack wasm-bindgen node npm; do
+  command -v "$tool" >/dev/null || { echo "build-npm: \`$tool\` is missing; run scripts/setup.sh" >&2; exit 1; }
+done
+
+# npm dev dependencies, exactly as locked; skipped when node_modules is current.
+if ! [ -f npm/node_modules/.package-lock.json ] || [ npm/package-lock.json -nt npm/node_modules/.package-lock.json ]; then
+  (cd npm && npm ci --no-audit --no-fund)
+fi
+
+# The generated bindings. wasm-opt is off in wasm/Cargo.toml (wasm-pack would
+# download it); --no-pack: npm/package.json is the package, not a generated one.
+# strip=false for this build only: wasm-bindgen reads the target_features
+# section that the workspace's `strip = true` would drop; wasm-opt strips below.
+CARGO_PROFILE_RELEASE_STRIP=false wasm-pack --quiet build wasm --release --target web --no-pack \
+  --out-dir ../npm/pkg --out-name portcullis_wasm -- --features js --locked
+rm -f npm/pkg/.gitignore npm/pkg/package.json npm/pkg/README.md
+
+# Shrink and speed up: rustc's wasm32 target enables these features by default.
+wasm="npm/pkg/portcullis_wasm_bg.wasm"
+npm/node_modules/.bin/wasm-opt -O3 \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --strip-debug --strip-producers --strip-target-features \
+  "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+
+# The facade and CLI.
+rm -rf npm/dist
+npm/node_modules/.bin/tsc -p npm/tsconfig.json
+chmod +x npm/dist/cli.js
+echo "build-npm: npm/pkg and npm/dist are ready ($(wc -c <"$wasm") bytes of wasm)"
