@@ -315,7 +315,7 @@ fn items_of(value: &Json, path: &str) -> Vec<(String, Span, String)> {
     }
 }
 
-fn not_substituted(doc: &Doc<'_>, text: &str, path: &str, span: Span) -> Diagnostic {
+pub(crate) fn not_substituted(doc: &Doc<'_>, text: &str, path: &str, span: Span) -> Diagnostic {
     let help = match (doc.policy.dialect, doc.policy.version.as_deref()) {
         (Dialect::Ram, _) => "RAM policies have no policy variables; the text is matched literally",
         (_, None) => "without a Version the text is matched literally; add `\"Version\": \"2012-10-17\"`",

@@ -256,6 +256,9 @@ fn lint_statement(doc: &Doc<'_>, stmt: &Stmt<'_>, diags: &mut Vec<Diagnostic>) {
         }
         for item in &list {
             arn_shape(doc, item, diags);
+            if !doc.policy.substitutes && item.text.contains("${") {
+                diags.push(conditions::not_substituted(doc, item.text, &item.path, item.span));
+            }
         }
         redundant_entries(&list, value, "redundant-resource", "resource", resource_covers, diags);
         if negated {

@@ -653,8 +653,8 @@ never errors, so a valid policy never gets a false error.
 {
   \"code\": \"wildcard-without-like\",
   \"severity\": \"warning\",
-  \"message\": \"`*` in a `StringEquals` value is a literal character, not a wildcard\",
-  \"help\": \"only the `Like` operators treat `*` and `?` as wildcards; use `StringLike`\",
+  \"message\": \"`*` and `?` in a `StringEquals` value are literal characters, not wildcards\",
+  \"help\": \"only the `Like` operators treat them as wildcards; use `StringLike`\",
   \"path\": \"/Statement/0/Condition/StringEquals/aws:PrincipalTag~1team\",
   \"span\": { \"start\": 120, \"end\": 127 },
   \"line\": 7,
