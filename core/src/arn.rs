@@ -51,19 +51,60 @@ pub struct ParsedArn<'a> {
     pub resource: &'a str,
 }
 
+/// Where the parts of an ARN text are: computed once per request, applied per decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnCut {
+    scheme: Scheme,
+    /// `(start, end)` of each head part.
+    head: [(u32, u32); 4],
+    head_len: usize,
+    resource_start: u32,
+}
+
+impl ArnCut {
+    pub fn of(text: &str) -> Option<ArnCut> {
+        let parsed = ParsedArn::parse(text)?;
+        let base = text.as_ptr() as usize;
+        let offset = |s: &str| u32::try_from(s.as_ptr() as usize - base).unwrap_or(u32::MAX);
+        let mut head = [(0, 0); 4];
+        for (slot, part) in head.iter_mut().zip(parsed.head()) {
+            let start = offset(part);
+            *slot = (start, start + u32::try_from(part.len()).unwrap_or(0));
+        }
+        Some(ArnCut { scheme: parsed.scheme, head, head_len: parsed.head_len, resource_start: offset(parsed.resource) })
+    }
+
+    /// The parts of `text`, which must be the text the cut was made from.
+    pub fn apply<'a>(&self, text: &'a str) -> Option<ParsedArn<'a>> {
+        let mut head = [""; 4];
+        for (slot, &(start, end)) in head.iter_mut().zip(&self.head).take(self.head_len) {
+            *slot = text.get(start as usize..end as usize)?;
+        }
+        Some(ParsedArn {
+            scheme: self.scheme,
+            head,
+            head_len: self.head_len,
+            resource: text.get(self.resource_start as usize..)?,
+        })
+    }
+}
+
 impl<'a> ParsedArn<'a> {
     /// Splits `text` at its first five (or four) colons. `None` when it is not
     /// an ARN of either scheme or has too few parts.
     pub fn parse(text: &'a str) -> Option<ParsedArn<'a>> {
         let scheme = Scheme::of(text)?;
-        let rest = text.get(4..)?;
         let head_len = scheme.parts() - 2;
         let mut head = [""; 4];
-        let mut parts = rest.splitn(head_len + 1, ':');
+        // A byte scan: this runs once per request, so it avoids the generic splitters.
+        let bytes = text.as_bytes();
+        let mut start = 4;
         for slot in head.iter_mut().take(head_len) {
-            *slot = parts.next()?;
+            let len = bytes.get(start..)?.iter().position(|&b| b == b':')?;
+            *slot = text.get(start..start + len)?;
+            start += len + 1;
         }
-        let resource = parts.next()?;
+        let resource = text.get(start..)?;
         Some(ParsedArn { scheme, head, head_len, resource })
     }
 
@@ -207,7 +248,7 @@ impl ArnPattern {
             Tail::Typed { kind, separator, id } => {
                 let bytes = arn.resource.as_bytes();
                 bytes.len() > kind.len()
-                    && bytes.get(..kind.len()) == Some(kind.as_bytes())
+                    && bytes.get(..kind.len()).is_some_and(|head| crate::glob::eq(kind.as_bytes(), head, false))
                     && bytes.get(kind.len()) == Some(separator)
                     && arn.resource.get(kind.len() + 1..).is_some_and(|rest| id.matches(rest))
             }

@@ -26,7 +26,10 @@ use crate::condition::{Lookup, Values};
 use crate::decision::{Alert, Decision, Matched, Missing, Note, Reason, Source};
 use crate::policy::{ActionRef, Caller, Dialect, Effect, Policy, PolicyKind, PrincipalFit, ResourceRef, Statement};
 use crate::request::Request;
-use crate::store::{Attachment, PolicyId, PrincipalRef, Role, RoleId, Store, User, Window};
+use crate::store::{
+    part_of, statement_of, ActionKey, Attachment, AttachmentSet, PolicyId, PrincipalRef, Role, RoleId, Store, User,
+    ViaId, Window,
+};
 use crate::value::Instant;
 
 /// The principal of a request, resolved against the store.
@@ -46,20 +49,53 @@ struct Principal<'s> {
     boundary: Option<PolicyId>,
 }
 
+/// What the final combination needs besides the hits.
+struct Outcome<'a, 's> {
+    principal: &'a Principal<'s>,
+    has_session_policy: bool,
+    assume_role: bool,
+    trust_dialect: Option<Dialect>,
+    resource_account: &'a str,
+}
+
+/// "Now", from the request context or the host, parsed at most once and only when asked.
+struct Clock<'a> {
+    request: &'a Request,
+    host: Option<Instant>,
+    cached: core::cell::Cell<Option<Option<Instant>>>,
+}
+
+impl Clock<'_> {
+    fn now(&self) -> Option<Instant> {
+        if let Some(now) = self.cached.get() {
+            return now;
+        }
+        let now = self.request.context_time().or(self.host);
+        self.cached.set(Some(now));
+        now
+    }
+}
+
+impl crate::store::Assignment {
+    fn window_with(&self, clock: &Clock<'_>) -> Window {
+        if self.not_before.is_none() && self.not_after.is_none() {
+            return Window::Active;
+        }
+        self.window(clock.now())
+    }
+}
+
 /// Request context plus the keys derived from the store, for conditions and variables.
 struct Env<'a> {
     request: &'a Request,
     principal_arn: &'a str,
     principal_account: &'a str,
     principal_tags: &'a [(String, String)],
-    resource_tags: Vec<&'a [(String, String)]>,
+    store: &'a Store,
+    /// Store resources whose key matches the request resource (their tags apply).
+    resource_defs: &'a [u32],
     resource_account: &'a str,
     now: Option<Instant>,
-}
-
-/// The boundary of an assigned role that failed to allow an identity grant.
-fn counted_caps_missing(found: &Found) -> Option<PolicyId> {
-    found.identity.iter().filter_map(|a| a.cap).find(|c| !found.boundary_allows(*c))
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -92,7 +128,12 @@ impl Lookup for Env<'_> {
             return tag(self.principal_tags, k).map(|v| Values::One(Cow::Borrowed(v)));
         }
         if let Some(k) = strip_prefix_ignore_case(rest, "ResourceTag/") {
-            return self.resource_tags.iter().find_map(|tags| tag(tags, k)).map(|v| Values::One(Cow::Borrowed(v)));
+            return self
+                .resource_defs
+                .iter()
+                .filter_map(|&id| self.store.resource(id))
+                .find_map(|r| tag(&r.tags, k))
+                .map(|v| Values::One(Cow::Borrowed(v)));
         }
         let now = self.now?;
         if rest.eq_ignore_ascii_case("CurrentTime") {
@@ -105,34 +146,73 @@ impl Lookup for Env<'_> {
     }
 }
 
-/// An identity Allow and what it still needs.
-struct IdentityAllow {
-    matched: Matched,
-    /// The boundary of the role it came through, which must allow too.
-    cap: Option<PolicyId>,
-    break_glass: bool,
+/// The applicable statements of one decision: a handful, kept on the stack.
+struct Hits {
+    inline: [Hit; Hits::INLINE],
+    len: usize,
+    spill: Vec<Hit>,
 }
 
-#[derive(Default)]
-struct Found {
-    denies: Vec<Matched>,
-    identity: Vec<IdentityAllow>,
-    boundary: Vec<(PolicyId, Matched)>,
-    session: Vec<Matched>,
-    guardrail: Vec<Matched>,
-    resource: Vec<(PrincipalFit, Matched)>,
-    trust: Vec<(PrincipalFit, Matched)>,
-    notes: Vec<Note>,
-}
+impl Hits {
+    const INLINE: usize = 12;
+    const EMPTY: Hit = Hit {
+        matched: Matched { source: Source::Session, kind: PolicyKind::Session, statement: 0, effect: Effect::Allow },
+        role: Part::Session,
+    };
 
-impl Found {
-    fn boundary_allows(&self, policy: PolicyId) -> bool {
-        self.boundary.iter().any(|(p, _)| *p == policy)
+    fn new() -> Hits {
+        Hits { inline: [Self::EMPTY; Self::INLINE], len: 0, spill: Vec::new() }
     }
+
+    fn push(&mut self, hit: Hit) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) if self.spill.is_empty() => {
+                *slot = hit;
+                self.len += 1;
+            }
+            _ => {
+                if self.spill.is_empty() {
+                    self.spill.extend_from_slice(self.inline.get(..self.len).unwrap_or_default());
+                }
+                self.spill.push(hit);
+            }
+        }
+    }
+
+    fn as_slice(&self) -> &[Hit] {
+        if self.spill.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.spill
+        }
+    }
+}
+
+/// One applicable statement, with the part it plays.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    matched: Matched,
+    role: Part,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Deny,
+    /// An identity Allow; `cap` is the boundary of the role it came through.
+    Identity {
+        cap: Option<PolicyId>,
+        break_glass: bool,
+    },
+    Boundary(PolicyId),
+    Session,
+    Guardrail,
+    Resource(PrincipalFit),
+    Trust(PrincipalFit),
 }
 
 struct Scan<'a> {
     action: ActionRef<'a>,
+    key: ActionKey,
     resource: ResourceRef<'a>,
     env: &'a Env<'a>,
     caller: &'a Caller<'a>,
@@ -156,20 +236,33 @@ impl Scan<'_> {
         statement.conditions.iter().all(|c| c.evaluate(self.env)).then_some(fit)
     }
 
-    /// Calls `found` for each applicable statement among `candidates`.
+    /// Records each applicable statement among `candidates` of `doc`.
     fn each(
         &self,
         doc: &Policy,
         candidates: impl Iterator<Item = usize>,
-        mut found: impl FnMut(u32, Effect, Option<PrincipalFit>),
+        hits: &mut Hits,
+        mut describe: impl FnMut(u32, Effect, Option<PrincipalFit>) -> Hit,
     ) {
         for i in candidates {
             let Some(statement) = doc.statements.get(i) else { continue };
             if let Some(fit) = self.applies(statement) {
-                found(u32::try_from(i).unwrap_or(u32::MAX), statement.effect, fit);
+                hits.push(describe(u32::try_from(i).unwrap_or(u32::MAX), statement.effect, fit));
             }
         }
     }
+}
+
+/// The matched statements of the hits that pass `keep`, in one allocation.
+fn collect(hits: &[Hit], keep: impl Fn(&Hit) -> bool) -> Vec<Matched> {
+    let mut out = Vec::with_capacity(hits.iter().filter(|h| keep(h)).count());
+    out.extend(hits.iter().filter(|h| keep(h)).map(|h| h.matched));
+    out
+}
+
+fn named(policy: PolicyId, via: ViaId, kind: PolicyKind, statement: u32, effect: Effect, part: Part) -> Hit {
+    let role = if effect == Effect::Deny { Part::Deny } else { part };
+    Hit { matched: Matched { source: Source::Named { policy, via }, kind, statement, effect }, role }
 }
 
 impl Store {
@@ -177,20 +270,40 @@ impl Store {
     /// context has no `aws:CurrentTime` / `acs:CurrentTime`.
     pub fn evaluate(&self, request: &Request, now: Option<Instant>) -> Decision {
         let action = request.action_ref();
-        let service = self.service_id(action.service);
-        let resource = ResourceRef { text: &request.resource, arn: ParsedArn::parse(&request.resource) };
+        let key = ActionKey {
+            service: self.service_id(action.service),
+            first: action.name.as_bytes().first().map_or(0, u8::to_ascii_lowercase),
+        };
+        let resource = ResourceRef { text: &request.resource, arn: request.resource_arn() };
         let mut notes = Vec::new();
         let principal = self.resolve_principal(request, &mut notes);
-        let now = request.context_time().or(now);
+        // Parsed only when something needs the time (assignment windows, session expiry).
+        let clock = Clock { request, host: now, cached: core::cell::Cell::new(None) };
 
         let mut resource_defs: Vec<u32> = Vec::new();
         if !self.resources.is_empty() {
-            if let Some(ids) = self.resource_exact.get(&request.resource) {
+            if let Some(ids) =
+                (!self.resource_exact.is_empty()).then(|| self.resource_exact.get(&request.resource)).flatten()
+            {
                 resource_defs.extend_from_slice(ids);
             }
-            for (pattern, id) in &self.resource_patterns {
-                if pattern.matches(resource.arn.as_ref()) {
-                    resource_defs.push(*id);
+            if !self.resource_patterns.is_empty() {
+                let service = resource.arn.map_or("", |a| a.service());
+                let lowered;
+                let service = if service.bytes().any(|b| b.is_ascii_uppercase()) {
+                    lowered = service.to_ascii_lowercase();
+                    lowered.as_str()
+                } else {
+                    service
+                };
+                let candidates =
+                    [self.resource_patterns_by_service.get(service), self.resource_patterns_by_service.get("")];
+                for &position in candidates.into_iter().flatten().flatten() {
+                    if let Some((pattern, id)) = self.resource_patterns.get(position as usize) {
+                        if pattern.matches(resource.arn.as_ref()) {
+                            resource_defs.push(*id);
+                        }
+                    }
                 }
             }
         }
@@ -206,17 +319,15 @@ impl Store {
             principal_arn: &principal.principal_arn,
             principal_account: &principal.caller.account,
             principal_tags: principal.tags,
-            resource_tags: resource_defs
-                .iter()
-                .filter_map(|&id| self.resource(id))
-                .map(|r| r.tags.as_slice())
-                .filter(|t| !t.is_empty())
-                .collect(),
+            store: self,
+            resource_defs: &resource_defs,
             resource_account,
+            // Context keys are served from the context itself; this clock
+            // only fills CurrentTime/EpochTime when the request has none.
             now,
         };
-        let scan = Scan { action, resource, env: &env, caller: &principal.caller };
-        let mut found = Found { notes, ..Found::default() };
+        let scan = Scan { action, key, resource, env: &env, caller: &principal.caller };
+        let mut hits = Hits::new();
 
         // Identity policies, and the boundaries of roles reached through assignments.
         let mut caps: Vec<PolicyId> = Vec::new();
@@ -224,7 +335,7 @@ impl Store {
             Who::User(user) => {
                 for &aid in &user.assignments {
                     let Some(assignment) = self.assignment(aid) else { continue };
-                    match assignment.window(now) {
+                    match assignment.window_with(&clock) {
                         Window::Active => {
                             if let Some(b) = self.role(assignment.role).and_then(|r| r.boundary) {
                                 if !caps.contains(&b) {
@@ -232,101 +343,77 @@ impl Store {
                                 }
                             }
                         }
-                        Window::NotStarted => found.notes.push(Note::AssignmentNotStarted(aid)),
-                        Window::Ended => found.notes.push(Note::AssignmentEnded(aid)),
-                        Window::NoClock => found.notes.push(Note::AssignmentNeedsTime(aid)),
+                        Window::NotStarted => notes.push(Note::AssignmentNotStarted(aid)),
+                        Window::Ended => notes.push(Note::AssignmentEnded(aid)),
+                        Window::NoClock => notes.push(Note::AssignmentNeedsTime(aid)),
                     }
                 }
-                for attachment in &user.attachments {
-                    let (cap, break_glass) = match attachment.assignment {
-                        None => (None, false),
-                        Some(aid) => {
-                            let Some(assignment) = self.assignment(aid) else { continue };
-                            if assignment.window(now) != Window::Active {
-                                continue;
-                            }
-                            let role = self.role(assignment.role);
-                            (role.and_then(|r| r.boundary), role.is_some_and(|r| r.break_glass))
+                let part_for = |attachment: &Attachment| match attachment.assignment {
+                    None => Some(Part::Identity { cap: None, break_glass: false }),
+                    Some(aid) => {
+                        let assignment = self.assignment(aid)?;
+                        if assignment.window_with(&clock) != Window::Active {
+                            return None;
                         }
-                    };
-                    self.scan_identity(&scan, attachment, service, cap, break_glass, &mut found);
+                        let role = self.role(assignment.role);
+                        Some(Part::Identity {
+                            cap: role.and_then(|r| r.boundary),
+                            break_glass: role.is_some_and(|r| r.break_glass),
+                        })
+                    }
+                };
+                for set in user.own.iter().chain([&user.set]).filter_map(|&id| self.set(id)) {
+                    self.scan_set(&scan, set, PolicyKind::Identity, &mut hits, part_for);
                 }
             }
             Who::Session(_, role) => {
-                for &policy in &role.policies {
-                    let attachment = Attachment { policy, via: role.via, assignment: None };
-                    self.scan_identity(&scan, &attachment, service, None, role.break_glass, &mut found);
+                let part = Part::Identity { cap: None, break_glass: role.break_glass };
+                if let Some(set) = self.set(role.set) {
+                    self.scan_set(&scan, set, PolicyKind::Identity, &mut hits, |_| Some(part));
                 }
             }
             Who::External => {}
         }
 
         // Boundaries: the principal's own, then those of assigned roles.
-        for b in principal.boundary.iter().chain(caps.iter()) {
-            let Some(policy) = self.policy(*b) else { continue };
-            let via = match principal.who {
-                Who::User(u) => u.via,
-                Who::Session(_, r) => r.via,
-                Who::External => self.guardrail_via,
-            };
-            scan.each(&policy.doc, policy.index.candidates(service), |i, effect, _| {
-                let m = Matched {
-                    source: Source::Named { policy: *b, via },
-                    kind: PolicyKind::Boundary,
-                    statement: i,
-                    effect,
-                };
-                match effect {
-                    Effect::Deny => found.denies.push(m),
-                    Effect::Allow => found.boundary.push((*b, m)),
-                }
-            });
+        let boundary_via = match principal.who {
+            Who::User(u) => u.via,
+            Who::Session(_, r) => r.via,
+            Who::External => self.guardrail_via,
+        };
+        for &b in principal.boundary.iter().chain(caps.iter()) {
+            self.scan_named(&scan, b, boundary_via, PolicyKind::Boundary, Part::Boundary(b), &mut hits);
         }
 
         // The session policy.
         let session_policy = request.session.as_ref().and_then(|s| s.policy.as_ref());
         if let Some(doc) = session_policy {
-            scan.each(doc, 0..doc.statements.len(), |i, effect, _| {
-                let m = Matched { source: Source::Session, kind: PolicyKind::Session, statement: i, effect };
-                match effect {
-                    Effect::Deny => found.denies.push(m),
-                    Effect::Allow => found.session.push(m),
-                }
+            scan.each(doc, 0..doc.statements.len(), &mut hits, |statement, effect, _| Hit {
+                matched: Matched { source: Source::Session, kind: PolicyKind::Session, statement, effect },
+                role: if effect == Effect::Deny { Part::Deny } else { Part::Session },
             });
         }
 
         // Guardrails.
-        let guardrail_via = self.guardrail_via;
-        for &g in &self.guardrails {
-            let Some(policy) = self.policy(g) else { continue };
-            scan.each(&policy.doc, policy.index.candidates(service), |i, effect, _| {
-                let m = Matched {
-                    source: Source::Named { policy: g, via: guardrail_via },
-                    kind: PolicyKind::Guardrail,
-                    statement: i,
-                    effect,
-                };
-                match effect {
-                    Effect::Deny => found.denies.push(m),
-                    Effect::Allow => found.guardrail.push(m),
-                }
-            });
+        if let Some(set) = self.set(self.guardrail_set) {
+            self.scan_set(&scan, set, PolicyKind::Guardrail, &mut hits, |_| Some(Part::Guardrail));
         }
 
         // Resource policies.
         for &id in &resource_defs {
             let Some(doc) = self.resource(id).and_then(|r| r.policy.as_ref()) else { continue };
-            scan.each(doc, 0..doc.statements.len(), |i, effect, fit| {
-                let m = Matched {
+            scan.each(doc, 0..doc.statements.len(), &mut hits, |statement, effect, fit| Hit {
+                matched: Matched {
                     source: Source::Resource { resource: id },
                     kind: PolicyKind::Resource,
-                    statement: i,
+                    statement,
                     effect,
-                };
-                match effect {
-                    Effect::Deny => found.denies.push(m),
-                    Effect::Allow => found.resource.push((fit.unwrap_or(PrincipalFit::Anyone), m)),
-                }
+                },
+                role: if effect == Effect::Deny {
+                    Part::Deny
+                } else {
+                    Part::Resource(fit.unwrap_or(PrincipalFit::Anyone))
+                },
             });
         }
 
@@ -339,111 +426,120 @@ impl Store {
         let mut trust_dialect = None;
         if let Some((rid, role)) = assumed {
             match &role.trust {
-                None => found.notes.push(Note::NoTrustPolicy(rid)),
+                None => notes.push(Note::NoTrustPolicy(rid)),
                 Some(doc) => {
                     trust_dialect = Some(doc.dialect);
-                    scan.each(doc, 0..doc.statements.len(), |i, effect, fit| {
-                        let m = Matched {
+                    scan.each(doc, 0..doc.statements.len(), &mut hits, |statement, effect, fit| Hit {
+                        matched: Matched {
                             source: Source::Trust { role: rid },
                             kind: PolicyKind::Trust,
-                            statement: i,
+                            statement,
                             effect,
-                        };
-                        match effect {
-                            Effect::Deny => found.denies.push(m),
-                            Effect::Allow => found.trust.push((fit.unwrap_or(PrincipalFit::Anyone), m)),
-                        }
+                        },
+                        role: if effect == Effect::Deny {
+                            Part::Deny
+                        } else {
+                            Part::Trust(fit.unwrap_or(PrincipalFit::Anyone))
+                        },
                     });
                 }
             }
         }
 
-        self.decide(
-            request,
-            &principal,
-            found,
-            session_policy.is_some(),
-            assumed.is_some(),
+        let outcome = Outcome {
+            principal: &principal,
+            has_session_policy: session_policy.is_some(),
+            assume_role: assumed.is_some(),
             trust_dialect,
             resource_account,
-            now,
-        )
+        };
+        self.decide(request, &outcome, hits.as_slice(), notes, &clock)
     }
 
-    fn scan_identity(
+    /// Scans a set's candidate statements; `part_of` says what an attachment's
+    /// statements count as, or `None` to skip it (an inactive assignment).
+    fn scan_set(
         &self,
         scan: &Scan<'_>,
-        attachment: &Attachment,
-        service: Option<u32>,
-        cap: Option<PolicyId>,
-        break_glass: bool,
-        found: &mut Found,
+        set: &AttachmentSet,
+        kind: PolicyKind,
+        hits: &mut Hits,
+        part_for: impl Fn(&Attachment) -> Option<Part>,
     ) {
-        let Some(policy) = self.policy(attachment.policy) else { return };
-        scan.each(&policy.doc, policy.index.candidates(service), |i, effect, _| {
-            let matched = Matched {
-                source: Source::Named { policy: attachment.policy, via: attachment.via },
-                kind: PolicyKind::Identity,
-                statement: i,
-                effect,
-            };
-            match effect {
-                Effect::Deny => found.denies.push(matched),
-                Effect::Allow => found.identity.push(IdentityAllow { matched, cap, break_glass }),
+        for e in set.index.candidates(scan.key) {
+            let Some(attachment) = set.attachments.get(part_of(e)) else { continue };
+            let Some(policy) = self.policy(attachment.policy) else { continue };
+            let Some(statement) = policy.doc.statements.get(statement_of(e)) else { continue };
+            let Some(part) = part_for(attachment) else { continue };
+            if scan.applies(statement).is_some() {
+                let index = u32::try_from(statement_of(e)).unwrap_or(u32::MAX);
+                hits.push(named(attachment.policy, attachment.via, kind, index, statement.effect, part));
             }
-        });
+        }
     }
 
-    #[allow(clippy::too_many_arguments, reason = "the inputs of the final combination, kept explicit")]
+    fn scan_named(&self, scan: &Scan<'_>, policy: PolicyId, via: ViaId, kind: PolicyKind, part: Part, hits: &mut Hits) {
+        let Some(named_policy) = self.policy(policy) else { return };
+        scan.each(
+            &named_policy.doc,
+            named_policy.index.candidates(scan.key).map(statement_of),
+            hits,
+            |statement, effect, _| named(policy, via, kind, statement, effect, part),
+        );
+    }
+
     fn decide(
         &self,
         request: &Request,
-        principal: &Principal<'_>,
-        mut found: Found,
-        has_session_policy: bool,
-        assume_role: bool,
-        trust_dialect: Option<Dialect>,
-        resource_account: &str,
-        now: Option<Instant>,
+        o: &Outcome<'_, '_>,
+        hits: &[Hit],
+        notes: Vec<Note>,
+        clock: &Clock<'_>,
     ) -> Decision {
         let mut decision = Decision {
             reason: Reason::ImplicitDeny,
             matched: Vec::new(),
             alerts: Vec::new(),
-            notes: core::mem::take(&mut found.notes),
+            notes,
             missing: Vec::new(),
             boundary: None,
         };
-        if !found.denies.is_empty() {
+        if hits.iter().any(|h| h.role == Part::Deny) {
             decision.reason = Reason::ExplicitDeny;
-            decision.matched = found.denies;
+            decision.matched = collect(hits, |h| h.role == Part::Deny);
             return decision;
         }
 
-        let guardrails_ok = self.guardrails.is_empty() || !found.guardrail.is_empty();
-        let boundary_ok = principal.boundary.is_none_or(|b| found.boundary_allows(b));
-        let session_ok = !has_session_policy || !found.session.is_empty();
-        let expired = self.session_expired(request, principal, now);
+        let boundary_allows = |policy: PolicyId| hits.iter().any(|h| h.role == Part::Boundary(policy));
+        let has = |want: fn(&Part) -> bool| hits.iter().any(|h| want(&h.role));
+        let guardrails_ok = self.guardrails.is_empty() || has(|p| *p == Part::Guardrail);
+        let boundary_ok = o.principal.boundary.is_none_or(boundary_allows);
+        let session_ok = !o.has_session_policy || has(|p| *p == Part::Session);
+        let expired = self.session_expired(request, o.principal, clock);
         if let Some((role, at)) = expired {
             decision.notes.push(Note::SessionExpired { role, at });
         }
         let caps_ok = boundary_ok && session_ok && expired.is_none();
 
-        let identity_raw = !found.identity.is_empty();
-        let counted: Vec<&IdentityAllow> =
-            found.identity.iter().filter(|a| a.cap.is_none_or(|c| found.boundary_allows(c))).collect();
-        let identity_allow = !counted.is_empty();
-
-        let fits = |list: &[(PrincipalFit, Matched)], want: &[PrincipalFit]| list.iter().any(|(f, _)| want.contains(f));
+        // An identity allow counts when the boundary of the role it came through allows too.
+        let counts = |h: &Hit| match h.role {
+            Part::Identity { cap, .. } => cap.is_none_or(boundary_allows),
+            _ => false,
+        };
+        let identity_raw = has(|p| matches!(p, Part::Identity { .. }));
+        let identity_allow = hits.iter().any(counts);
+        let resource_fit =
+            |want: &[PrincipalFit]| hits.iter().any(|h| matches!(h.role, Part::Resource(f) if want.contains(&f)));
+        let trust_fit =
+            |want: &[PrincipalFit]| hits.iter().any(|h| matches!(h.role, Part::Trust(f) if want.contains(&f)));
         use PrincipalFit::{Account, Anyone, Direct, Role};
-        let same_account = *principal.caller.account == *resource_account;
+        const ALL: &[PrincipalFit] = &[Account, Role, Anyone, Direct];
+        let same_account = *o.principal.caller.account == *o.resource_account;
 
-        // Which grants exist, and whether they survive the caps.
         let mut missing: Vec<Missing> = Vec::new();
-        let granted = if assume_role {
-            let trust_any = !found.trust.is_empty();
-            let trust_direct = fits(&found.trust, &[Direct]);
-            let needs_identity = trust_dialect == Some(Dialect::Ram) || !(same_account && trust_direct);
+        let granted = if o.assume_role {
+            let trust_any = trust_fit(ALL);
+            let needs_identity = o.trust_dialect == Some(Dialect::Ram) || !(same_account && trust_fit(&[Direct]));
             if !trust_any {
                 missing.push(Missing::Trust);
             }
@@ -452,17 +548,17 @@ impl Store {
             }
             trust_any && (!needs_identity || (identity_allow && caps_ok))
         } else if same_account {
-            let rp_direct = fits(&found.resource, &[Direct]);
-            let rp_capped = fits(&found.resource, &[Anyone, Role]);
+            let rp_direct = resource_fit(&[Direct]);
+            let rp_capped = resource_fit(&[Anyone, Role]);
             if !identity_raw && !rp_direct && !rp_capped {
                 missing.push(Missing::Allow);
             }
             (identity_allow && caps_ok) || rp_direct || (rp_capped && caps_ok)
         } else {
-            let rp_any = fits(&found.resource, &[Direct, Anyone, Role, Account]);
+            let rp_any = resource_fit(ALL);
             decision.notes.push(Note::CrossAccount {
-                principal: String::from(&*principal.caller.account),
-                resource: String::from(resource_account),
+                principal: String::from(&*o.principal.caller.account),
+                resource: String::from(o.resource_account),
             });
             if !identity_raw {
                 missing.push(Missing::IdentityAllow);
@@ -472,13 +568,34 @@ impl Store {
             }
             identity_allow && caps_ok && rp_any
         };
-        let any_grant = identity_raw || !found.resource.is_empty() || !found.trust.is_empty();
+
+        if granted && guardrails_ok {
+            // A same-account grant naming the caller directly is not capped,
+            // so a failed cap does not matter here.
+            decision.reason = Reason::Allowed;
+            let break_glass = matches!(o.principal.who, Who::Session(_, r) if r.break_glass)
+                || hits.iter().any(|h| counts(h) && matches!(h.role, Part::Identity { break_glass: true, .. }));
+            if break_glass {
+                decision.alerts.push(Alert::BreakGlass);
+            }
+            decision.matched = collect(hits, |h| !matches!(h.role, Part::Identity { .. }) || counts(h));
+            return decision;
+        }
+
+        let any_grant = identity_raw || has(|p| matches!(p, Part::Resource(_) | Part::Trust(_)));
         if !guardrails_ok {
             missing.insert(0, Missing::Guardrail);
         }
         if any_grant && (!boundary_ok || (identity_raw && !identity_allow)) {
             missing.push(Missing::Boundary);
-            decision.boundary = if boundary_ok { counted_caps_missing(&found) } else { principal.boundary };
+            decision.boundary = if boundary_ok {
+                hits.iter().find_map(|h| match h.role {
+                    Part::Identity { cap: Some(c), .. } if !boundary_allows(c) => Some(c),
+                    _ => None,
+                })
+            } else {
+                o.principal.boundary
+            };
         }
         if any_grant && !session_ok {
             missing.push(Missing::Session);
@@ -486,28 +603,10 @@ impl Store {
         if expired.is_some() {
             missing.push(Missing::SessionExpired);
         }
-
-        if granted && guardrails_ok {
-            // A same-account grant naming the caller directly is not capped,
-            // so a failed cap does not matter here.
-            decision.reason = Reason::Allowed;
-            let break_glass =
-                matches!(principal.who, Who::Session(_, r) if r.break_glass) || counted.iter().any(|a| a.break_glass);
-            if break_glass {
-                decision.alerts.push(Alert::BreakGlass);
-            }
-            decision.matched.extend(counted.iter().map(|a| a.matched));
-            decision.matched.extend(found.resource.iter().map(|(_, m)| *m));
-            decision.matched.extend(found.trust.iter().map(|(_, m)| *m));
-            decision.matched.extend(found.boundary.iter().map(|(_, m)| *m));
-            decision.matched.extend(found.session.iter().copied());
-            decision.matched.extend(found.guardrail.iter().copied());
-        } else {
-            decision.missing = missing;
-            decision.matched.extend(found.identity.iter().map(|a| a.matched));
-            decision.matched.extend(found.resource.iter().map(|(_, m)| *m));
-            decision.matched.extend(found.trust.iter().map(|(_, m)| *m));
-        }
+        decision.missing = missing;
+        // The grants that existed, to show what the caps or account rules stopped.
+        decision.matched =
+            collect(hits, |h| matches!(h.role, Part::Identity { .. } | Part::Resource(_) | Part::Trust(_)));
         decision
     }
 
@@ -515,13 +614,13 @@ impl Store {
         &self,
         request: &Request,
         principal: &Principal<'_>,
-        now: Option<Instant>,
+        clock: &Clock<'_>,
     ) -> Option<(RoleId, Instant)> {
         let Who::Session(rid, role) = principal.who else { return None };
         let max = role.max_session_seconds?;
         let issued = request.session.as_ref()?.issued_at?;
         let end = Instant(issued.0 + i128::from(max) * 1_000_000_000);
-        (now? >= end).then_some((rid, end))
+        (clock.now()? >= end).then_some((rid, end))
     }
 
     /// The store role whose ARN is `resource`, for `sts:AssumeRole`.

@@ -26,6 +26,8 @@ enum Shape {
     Exact(Box<str>),
     Prefix(Box<str>),
     Suffix(Box<str>),
+    /// `*text*`
+    Contains(Box<str>),
     /// Escaped pattern text, walked by [`general`].
     General(Box<str>),
 }
@@ -66,6 +68,20 @@ impl Glob {
         Glob { shape, fold }
     }
 
+    /// The first byte every match starts with, when the pattern starts with a
+    /// literal character (for indexing).
+    pub fn literal_first_byte(&self) -> Option<u8> {
+        match &self.shape {
+            Shape::Exact(lit) | Shape::Prefix(lit) => lit.as_bytes().first().copied(),
+            Shape::Any | Shape::Suffix(_) | Shape::Contains(_) => None,
+            Shape::General(escaped) => match escaped.as_bytes() {
+                [b'\\', next, ..] => Some(*next),
+                [b'*' | b'?', ..] | [] => None,
+                [first, ..] => Some(*first),
+            },
+        }
+    }
+
     /// True when the pattern matches every input.
     pub fn is_any(&self) -> bool {
         matches!(self.shape, Shape::Any)
@@ -84,6 +100,7 @@ impl Glob {
         }
     }
 
+    #[inline]
     pub fn matches(&self, input: &str) -> bool {
         let input = input.as_bytes();
         match &self.shape {
@@ -95,17 +112,25 @@ impl Glob {
                 .checked_sub(lit.len())
                 .and_then(|start| input.get(start..))
                 .is_some_and(|tail| eq(lit.as_bytes(), tail, self.fold)),
+            Shape::Contains(lit) => {
+                let lit = lit.as_bytes();
+                lit.is_empty() || input.windows(lit.len()).any(|window| eq(lit, window, self.fold))
+            }
             Shape::General(pattern) => general(pattern.as_bytes(), input, self.fold),
         }
     }
 }
 
-fn eq(pattern: &[u8], input: &[u8], fold: bool) -> bool {
-    if fold {
-        pattern.eq_ignore_ascii_case(input)
-    } else {
-        pattern == input
-    }
+#[inline]
+pub(crate) fn eq(pattern: &[u8], input: &[u8], fold: bool) -> bool {
+    // A plain loop: these slices are short (a service, an action name, an
+    // ARN part), where calling out to memcmp costs more than comparing.
+    pattern.len() == input.len()
+        && if fold {
+            pattern.iter().zip(input).all(|(a, b)| a.eq_ignore_ascii_case(b))
+        } else {
+            pattern.iter().zip(input).all(|(a, b)| a == b)
+        }
 }
 
 /// Recognises the shapes that need no general matching.
@@ -143,6 +168,7 @@ fn classify(escaped: &str) -> Shape {
         (n, false) if n == escaped.len() => Shape::Any,
         (1, false) if last_star == Some(escaped.len() - 1) => Shape::Prefix(boxed(literal)),
         (1, false) if first_star == Some(0) && literal_len_at_first_star == 0 => Shape::Suffix(boxed(literal)),
+        (2, false) if first_star == Some(0) && last_star == Some(escaped.len() - 1) => Shape::Contains(boxed(literal)),
         _ => Shape::General(Box::from(escaped)),
     }
 }
@@ -179,6 +205,7 @@ fn token(pattern: &[u8], p: usize) -> Option<(Tok, usize)> {
 
 /// The classic single-backtrack wildcard walk: on a mismatch, resume after the
 /// most recent `*` with one more input character consumed by it.
+#[inline(never)]
 fn general(pattern: &[u8], input: &[u8], fold: bool) -> bool {
     let (mut p, mut s) = (0usize, 0usize);
     let mut resume: Option<(usize, usize)> = None;
@@ -239,6 +266,11 @@ mod tests {
         assert!(m("ab*", "abcd"));
         assert!(!m("ab*", "a"));
         assert!(m("*cd", "abcd"));
+        assert!(m("*Tag*", "ListTagResources"));
+        assert!(m("*Tag*", "Tag"));
+        assert!(!m("*Tag*", "ListTaResources"));
+        assert!(Glob::new("*tag*", true).matches("ListTAGS"));
+        assert!(m("**", ""));
         assert!(!m("*cd", "abc"));
         assert!(m("", ""));
         assert!(!m("", "a"));
@@ -258,6 +290,16 @@ mod tests {
         assert!(m("a?c*", "aéc"));
         assert!(m("*a*a*a*a*b", &("a".repeat(30) + "b")));
         assert!(!m("*a*a*a*a*b", &"a".repeat(3000)));
+    }
+
+    #[test]
+    fn first_bytes() {
+        assert_eq!(Glob::new("Describe*", true).literal_first_byte(), Some(b'd'));
+        assert_eq!(Glob::new("*Tag*", true).literal_first_byte(), None);
+        assert_eq!(Glob::new("?et*x", false).literal_first_byte(), None);
+        assert_eq!(Glob::new("G*t*x", false).literal_first_byte(), Some(b'G'));
+        assert_eq!(Glob::from_escaped("\\*a*b", false).literal_first_byte(), Some(b'*'));
+        assert_eq!(Glob::new("*", false).literal_first_byte(), None);
     }
 
     #[test]

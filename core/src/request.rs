@@ -210,14 +210,18 @@ impl<'de> de::DeserializeSeed<'de> for NestedSeed {
 pub struct Request {
     pub principal: String,
     pub action: String,
-    /// Lowercase service prefix of `action`.
-    service: String,
+    /// `action` in lowercase, matched against lowercase action patterns.
+    action_lower: String,
     /// Byte offset of the action name within `action`.
     name_start: usize,
+    /// Where the parts of `resource` are, when it is an ARN (split once).
+    resource_cut: Option<crate::arn::ArnCut>,
     pub resource: String,
     pub resource_account: Option<String>,
     pub session: Option<Session>,
     pub context: Context,
+    /// `aws:CurrentTime` / `acs:CurrentTime` / `aws:EpochTime` of the context, parsed once.
+    context_now: Option<Instant>,
 }
 
 #[derive(Debug, Clone)]
@@ -306,7 +310,7 @@ impl Request {
                 "/action",
             ));
         }
-        let service_lower = service.to_ascii_lowercase();
+        let action_lower = input.action.to_ascii_lowercase();
         let name_start = service.len() + 1;
         let session = match input.session {
             None => None,
@@ -336,28 +340,42 @@ impl Request {
                 Some(Session { name: s.name.unwrap_or_default(), policy, issued_at })
             }
         };
+        let context = input.context.unwrap_or_default();
+        let context_now =
+            ["aws:CurrentTime", "acs:CurrentTime", "aws:EpochTime"].iter().find_map(|key| match context.get(key) {
+                Some(ContextValue::One(text)) => Instant::parse(text),
+                _ => None,
+            });
         Ok(Request {
-            service: service_lower,
+            context_now,
+            action_lower,
             name_start,
+            resource_cut: crate::arn::ArnCut::of(&input.resource),
             principal: input.principal,
             action: input.action,
             resource: input.resource,
             resource_account: input.resource_account,
             session,
-            context: input.context.unwrap_or_default(),
+            context,
         })
     }
 
+    /// The action's service and name, both lowercase.
     pub fn action_ref(&self) -> ActionRef<'_> {
-        ActionRef { service: &self.service, name: self.action.get(self.name_start..).unwrap_or_default() }
+        ActionRef {
+            service: self.action_lower.get(..self.name_start.saturating_sub(1)).unwrap_or_default(),
+            name: self.action_lower.get(self.name_start..).unwrap_or_default(),
+        }
+    }
+
+    /// The resource split as an ARN, or `None` when it is not one.
+    pub fn resource_arn(&self) -> Option<crate::arn::ParsedArn<'_>> {
+        self.resource_cut.as_ref().and_then(|cut| cut.apply(&self.resource))
     }
 
     /// `aws:CurrentTime` or `acs:CurrentTime` from the context, if it is a time.
     pub fn context_time(&self) -> Option<Instant> {
-        ["aws:CurrentTime", "acs:CurrentTime", "aws:EpochTime"].iter().find_map(|key| match self.context.get(key) {
-            Some(ContextValue::One(text)) => Instant::parse(text),
-            _ => None,
-        })
+        self.context_now
     }
 }
 
@@ -388,7 +406,13 @@ mod tests {
         assert_eq!(r.context.get("aws:tagkeys"), Some(&ContextValue::Many(alloc::vec!["a".into(), "b".into()])));
         assert_eq!(r.context.get("gone"), None);
         assert_eq!(r.action_ref().service, "s3");
-        assert_eq!(r.action_ref().name, "GetObject");
+        assert_eq!(r.action_ref().name, "getobject");
+        assert_eq!(r.resource_arn().map(|a| a.resource), None);
+        let r =
+            Request::from_json_str(r#"{"principal":"user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k:x"}"#)
+                .unwrap();
+        let arn = r.resource_arn().unwrap();
+        assert_eq!((arn.service(), arn.region(), arn.account(), arn.resource), ("s3", "", "", "b/k:x"));
     }
 
     #[test]

@@ -378,21 +378,37 @@ fn mask(bits: u128, prefix: u8, width: u8) -> u128 {
 }
 
 fn parse_v4(text: &str) -> Option<u32> {
+    // A byte loop: request addresses are parsed on the evaluation path.
     let mut out: u32 = 0;
     let mut parts = 0;
-    for part in text.split('.') {
-        if part.is_empty() || part.len() > 3 || !part.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+    let mut value: u32 = 0;
+    let mut digits = 0;
+    let mut leading_zero = false;
+    for &b in text.as_bytes().iter().chain(core::iter::once(&b'.')) {
+        match b {
+            b'0'..=b'9' => {
+                if digits == 0 {
+                    leading_zero = b == b'0';
+                } else if leading_zero {
+                    return None;
+                }
+                digits += 1;
+                value = value * 10 + u32::from(b - b'0');
+                if digits > 3 || value > 255 {
+                    return None;
+                }
+            }
+            b'.' => {
+                if digits == 0 || parts == 4 {
+                    return None;
+                }
+                out = (out << 8) | value;
+                parts += 1;
+                value = 0;
+                digits = 0;
+            }
+            _ => return None,
         }
-        if part.len() > 1 && part.starts_with('0') {
-            return None;
-        }
-        let n: u32 = part.parse().ok()?;
-        if n > 255 {
-            return None;
-        }
-        out = (out << 8) | n;
-        parts += 1;
     }
     (parts == 4).then_some(out)
 }

@@ -118,6 +118,10 @@ impl Json {
 /// Appends `segment` to a JSON pointer, escaping `~` and `/` (RFC 6901).
 pub fn push_pointer(pointer: &mut String, segment: &str) {
     pointer.push('/');
+    if !segment.contains(['~', '/']) {
+        pointer.push_str(segment);
+        return;
+    }
     for c in segment.chars() {
         match c {
             '~' => pointer.push_str("~0"),

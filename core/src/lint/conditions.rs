@@ -80,6 +80,21 @@ const MULTI_VALUED: &[&str] = &[
     "acs:tagkeys",
 ];
 
+/// Keys every request carries, where "absent" cannot happen.
+const ALWAYS_PRESENT: &[&str] = &[
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principaltype",
+    "aws:requestedregion",
+    "aws:resourceaccount",
+    "aws:securetransport",
+    "aws:userid",
+    "acs:currenttime",
+    "acs:securetransport",
+];
+
 /// ARN-valued keys.
 const ARN_KEYS: &[&str] = &[
     "aws:sourcearn",
@@ -274,7 +289,8 @@ fn entry(doc: &Doc<'_>, effect: Effect, e: &Entry<'_>, all: &[Entry<'_>], diags:
                 .at(e.path.clone(), e.key.key_span),
         );
     }
-    if effect == Effect::Deny && base.negated() && op.if_exists {
+    let always = listed(ALWAYS_PRESENT, key);
+    if effect == Effect::Deny && base.negated() && op.if_exists && !always {
         let plain = with(base, op.set, false);
         diags.push(
             finding("negated-if-exists-in-deny", format!("`IfExists` does not stop this Deny from applying to requests without `{key}`"))
@@ -283,7 +299,13 @@ fn entry(doc: &Doc<'_>, effect: Effect, e: &Entry<'_>, all: &[Entry<'_>], diags:
                 .with_fix(format!("write `{plain}`"), e.op_member.key_span, quoted(&plain)),
         );
     }
-    if effect == Effect::Allow && base.negated() && !op.if_exists && op.set.is_none() && !has_presence_check(all, key) {
+    if effect == Effect::Allow
+        && base.negated()
+        && !op.if_exists
+        && op.set.is_none()
+        && !always
+        && !has_presence_check(all, key)
+    {
         diags.push(
             finding("negated-operator-in-allow", format!("`{}` is true for requests without `{key}`, so this Allow grants them too", e.op_member.key))
                 .with_help(format!("a negated operator matches an absent key; add `\"Null\": {{\"{key}\": \"false\"}}` or use a positive operator"))

@@ -92,7 +92,8 @@ pub enum ServicePattern {
     Glob(Glob),
 }
 
-/// A request action split once into its lowercase service and its name.
+/// A request action split once into its service and name, both lowercase
+/// (action patterns are stored lowercase; IAM matches actions without case).
 #[derive(Debug, Clone, Copy)]
 pub struct ActionRef<'a> {
     pub service: &'a str,
@@ -105,7 +106,7 @@ impl ActionPattern {
             ActionPattern::Any => true,
             ActionPattern::Scoped { service, name } => {
                 let service_ok = match service {
-                    ServicePattern::Literal(s) => **s == *action.service,
+                    ServicePattern::Literal(s) => crate::glob::eq(s.as_bytes(), action.service.as_bytes(), false),
                     ServicePattern::Glob(g) => g.matches(action.service),
                 };
                 service_ok && name.matches(action.name)

@@ -225,15 +225,32 @@ fn unknown_keys(members: &[Member], allowed: &[&str], what: &str, path: &str, di
     }
 }
 
+/// The JSON pointer of a list entry, built only when a finding needs it
+/// (loading builds no strings for places that are fine).
+#[derive(Debug, Clone, Copy)]
+struct ItemPath<'p> {
+    base: &'p str,
+    index: Option<usize>,
+}
+
+impl From<ItemPath<'_>> for String {
+    fn from(p: ItemPath<'_>) -> String {
+        match p.index {
+            Some(i) => join_pointer(p.base, &itoa(i)),
+            None => String::from(p.base),
+        }
+    }
+}
+
 /// Reads a string or a list of strings; reports anything else.
-fn string_list<'a>(
+fn string_list<'a, 'p>(
     value: &'a Json,
     element: &str,
-    path: &str,
+    path: &'p str,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Vec<(&'a str, Span, String)>> {
+) -> Option<Vec<(&'a str, Span, ItemPath<'p>)>> {
     match &value.value {
-        Value::String(s) => Some(alloc::vec![(s.as_str(), value.span, String::from(path))]),
+        Value::String(s) => Some(alloc::vec![(s.as_str(), value.span, ItemPath { base: path, index: None })]),
         Value::Array(items) => {
             if items.len() > limits::MAX_LIST_ENTRIES {
                 diags.push(
@@ -254,7 +271,7 @@ fn string_list<'a>(
             let mut ok = true;
             for (i, item) in items.iter().enumerate() {
                 match item.as_str() {
-                    Some(s) => out.push((s, item.span, join_pointer(path, &itoa(i)))),
+                    Some(s) => out.push((s, item.span, ItemPath { base: path, index: Some(i) })),
                     None => {
                         diags.push(type_error(
                             element,
@@ -275,7 +292,7 @@ fn string_list<'a>(
     }
 }
 
-fn too_long(text: &str, span: Span, path: &str, diags: &mut Vec<Diagnostic>) -> bool {
+fn too_long(text: &str, span: Span, path: ItemPath<'_>, diags: &mut Vec<Diagnostic>) -> bool {
     if text.len() > limits::MAX_PATTERN_BYTES {
         diags.push(
             Diagnostic::error(
@@ -506,7 +523,7 @@ fn parse_actions(
     let mut patterns = Vec::with_capacity(items.len());
     let mut ok = true;
     for (text, span, item_path) in items {
-        if too_long(text, span, &item_path, diags) {
+        if too_long(text, span, item_path, diags) {
             ok = false;
             continue;
         }
@@ -553,11 +570,12 @@ fn parse_action(text: &str, dialect: Dialect) -> Result<ActionPattern, (String, 
         ));
     }
     let service = if service_wild {
-        ServicePattern::Glob(Glob::new(service, true))
+        ServicePattern::Glob(Glob::new(&service.to_ascii_lowercase(), false))
     } else {
         ServicePattern::Literal(service.to_ascii_lowercase().into_boxed_str())
     };
-    Ok(ActionPattern::Scoped { service, name: Glob::new(name, true) })
+    // Requests carry their action in lowercase, so patterns are lowered once here.
+    Ok(ActionPattern::Scoped { service, name: Glob::new(&name.to_ascii_lowercase(), false) })
 }
 
 fn parse_resources(
@@ -572,7 +590,7 @@ fn parse_resources(
     let mut entries = Vec::with_capacity(items.len());
     let mut ok = true;
     for (text, span, item_path) in items {
-        if too_long(text, span, &item_path, diags) {
+        if too_long(text, span, item_path, diags) {
             ok = false;
             continue;
         }
@@ -651,7 +669,7 @@ fn parse_principals(
         Value::Array(_) if dialect == Dialect::Ram => {
             // OSS bucket policies list principals as a bare array.
             for (text, span, item_path) in string_list(value, "Principal", path, diags)? {
-                push_account_or_arn(text, span, &item_path, &mut entries, diags);
+                push_account_or_arn(text, span, item_path, &mut entries, diags);
             }
         }
         Value::Object(members) => {
@@ -672,7 +690,7 @@ fn parse_principals(
                 let Some(items) = string_list(&m.value, "Principal", &mpath, diags) else { continue };
                 for (text, span, item_path) in items {
                     match m.key.as_str() {
-                        "AWS" | "RAM" => push_account_or_arn(text, span, &item_path, &mut entries, diags),
+                        "AWS" | "RAM" => push_account_or_arn(text, span, item_path, &mut entries, diags),
                         "Service" => entries.push(PrincipalEntry::Service(String::from(text))),
                         "Federated" => entries.push(PrincipalEntry::Federated(String::from(text))),
                         _ => entries.push(PrincipalEntry::CanonicalUser(String::from(text))),
@@ -707,7 +725,7 @@ fn parse_principals(
 fn push_account_or_arn(
     text: &str,
     span: Span,
-    path: &str,
+    path: ItemPath<'_>,
     entries: &mut Vec<PrincipalEntry>,
     diags: &mut Vec<Diagnostic>,
 ) {

@@ -8,8 +8,8 @@ use core::fmt;
 use hashbrown::HashMap;
 
 use super::{
-    Assignment, AssignmentId, AssignmentSpec, Attachment, Group, NamedPolicy, Partition, PolicyId, PolicyIndex,
-    PrincipalRef, ResourceDef, Role, RoleId, Store, User, ViaId,
+    Assignment, AssignmentId, AssignmentSpec, Attachment, AttachmentSet, Group, NamedPolicy, Partition, PolicyId,
+    PrincipalRef, ResourceDef, Role, RoleId, SetId, StatementIndex, Store, User, ViaId,
 };
 use crate::arn::{ParsedArn, ResourcePattern};
 use crate::diag::{self, Diagnostic, Severity, Span};
@@ -333,7 +333,7 @@ impl Loader {
                     }
                     if let Some(doc) = parse_policy(&m.value, PolicyKind::Identity, &path, &mut self.diags) {
                         statement_count += doc.statements.len();
-                        let index = PolicyIndex::build(&doc, &mut services);
+                        let index = StatementIndex::build([&doc], &mut services);
                         policy_ids.insert(m.key.clone(), to_u32(policies.len()));
                         policies.push(NamedPolicy { name: m.key.clone(), doc, index, path });
                     } else {
@@ -343,6 +343,8 @@ impl Loader {
                 }
             }
         }
+
+        let mut sets = SetInterner::default();
 
         // Roles.
         let mut roles: Vec<Role> = Vec::new();
@@ -418,6 +420,9 @@ impl Loader {
                             None => (role_arn(partition, &account, &m.key), account.clone()),
                         };
                     let via = self.via(format!("role/{}", m.key));
+                    let attachments =
+                        role_policies.iter().map(|&policy| Attachment { policy, via, assignment: None }).collect();
+                    let set = sets.intern(attachments, &policies, &mut services);
                     role_ids.insert(m.key.clone(), to_u32(roles.len()));
                     roles.push(Role {
                         name: m.key.clone(),
@@ -430,6 +435,7 @@ impl Loader {
                         max_session_seconds,
                         policies: role_policies,
                         via,
+                        set,
                     });
                 }
             }
@@ -510,14 +516,16 @@ impl Loader {
                     let path = join_pointer("/users", &m.key);
                     let Some(fields) = self.object(&m.value, "a user", USER_KEYS, &path) else { continue };
                     let field = |key: &str| fields.iter().find(|f| f.key == key).map(|f| &f.value);
-                    let mut attachments = Vec::new();
+                    // Group-derived attachments are shared by every user in the same
+                    // groups; the user's own (direct policies, direct roles) are apart.
+                    let mut shared = Vec::new();
+                    let mut own = Vec::new();
                     let mut user_assignments = Vec::new();
                     let user_via = self.via(format!("user/{}", m.key));
                     if let Some(list) = field("policies") {
-                        let via = user_via;
                         for (name, span, ppath) in self.names(list, "`policies`", &join_pointer(&path, "policies")) {
                             if let Some(id) = self.reference(&policy_ids, "policy", name, span, &ppath) {
-                                attachments.push(Attachment { policy: id, via, assignment: None });
+                                own.push(Attachment { policy: id, via: user_via, assignment: None });
                             }
                         }
                     }
@@ -526,21 +534,34 @@ impl Loader {
                             let Some(gid) = self.reference(&group_ids, "group", name, span, &gpath) else { continue };
                             let Some(group) = groups.get(gid as usize) else { continue };
                             let via = self.via(format!("group/{}", group.name));
-                            attachments.extend(group.policies.iter().map(|&policy| Attachment {
+                            shared.extend(group.policies.iter().map(|&policy| Attachment {
                                 policy,
                                 via,
                                 assignment: None,
                             }));
                             for &aid in group_assignments.get(gid as usize).map_or(&[][..], Vec::as_slice) {
                                 user_assignments.push(aid);
+                                let Some(a) = assignments.get(aid as usize) else { continue };
+                                let Some(role) = roles.get(a.role as usize) else { continue };
+                                shared.extend(role.policies.iter().map(|&policy| Attachment {
+                                    policy,
+                                    via: a.via,
+                                    assignment: Some(aid),
+                                }));
                             }
                         }
                     }
                     if let Some(list) = field("roles") {
                         for spec in self.assignments(list, &role_ids, &join_pointer(&path, "roles")) {
-                            let role_name = roles.get(spec.role as usize).map_or("", |r| r.name.as_str());
-                            let via = self.via(format!("role/{role_name}"));
-                            user_assignments.push(to_u32(assignments.len()));
+                            let Some(role) = roles.get(spec.role as usize) else { continue };
+                            let via = self.via(format!("role/{}", role.name));
+                            let aid = to_u32(assignments.len());
+                            user_assignments.push(aid);
+                            own.extend(role.policies.iter().map(|&policy| Attachment {
+                                policy,
+                                via,
+                                assignment: Some(aid),
+                            }));
                             assignments.push(Assignment {
                                 role: spec.role,
                                 not_before: spec.not_before,
@@ -549,15 +570,6 @@ impl Loader {
                                 via,
                             });
                         }
-                    }
-                    for &aid in &user_assignments {
-                        let Some(a) = assignments.get(aid as usize) else { continue };
-                        let Some(role) = roles.get(a.role as usize) else { continue };
-                        attachments.extend(role.policies.iter().map(|&policy| Attachment {
-                            policy,
-                            via: a.via,
-                            assignment: Some(aid),
-                        }));
                     }
                     let boundary = field("boundary").and_then(|b| {
                         let bpath = join_pointer(&path, "boundary");
@@ -578,7 +590,8 @@ impl Loader {
                         tags,
                         boundary,
                         via: user_via,
-                        attachments,
+                        set: sets.intern(shared, &policies, &mut services),
+                        own: (!own.is_empty()).then(|| sets.intern(own, &policies, &mut services)),
                         assignments: user_assignments,
                     });
                 }
@@ -673,6 +686,9 @@ impl Loader {
         }
 
         let guardrail_via = self.via(String::from("guardrails"));
+        let guardrail_attachments =
+            guardrails.iter().map(|&policy| Attachment { policy, via: guardrail_via, assignment: None }).collect();
+        let guardrail_set = sets.intern(guardrail_attachments, &policies, &mut services);
         Some(Store {
             account,
             partition,
@@ -686,8 +702,11 @@ impl Loader {
             arns,
             assignments,
             guardrails,
+            guardrail_set,
+            sets: sets.sets,
             resources,
             resource_exact,
+            resource_patterns_by_service: index_patterns_by_service(&resource_patterns),
             resource_patterns,
             vias: core::mem::take(&mut self.vias),
             guardrail_via,
@@ -803,4 +822,46 @@ impl Severity {
     pub fn is_error(self) -> bool {
         self == Severity::Error
     }
+}
+
+/// Deduplicates attachment sets: users attached alike share one index.
+#[derive(Default)]
+struct SetInterner {
+    sets: Vec<AttachmentSet>,
+    ids: HashMap<Vec<Attachment>, SetId>,
+}
+
+impl SetInterner {
+    fn intern(
+        &mut self,
+        attachments: Vec<Attachment>,
+        policies: &[NamedPolicy],
+        services: &mut HashMap<alloc::boxed::Box<str>, u32>,
+    ) -> SetId {
+        // Attachments to policies that failed to parse only exist in stores that
+        // will not load; dropping them keeps set positions aligned with the index.
+        let attachments: Vec<Attachment> =
+            attachments.into_iter().filter(|a| policies.get(a.policy as usize).is_some()).collect();
+        if let Some(&id) = self.ids.get(&attachments) {
+            return id;
+        }
+        let docs = attachments.iter().filter_map(|a| policies.get(a.policy as usize)).map(|p| &p.doc);
+        let index = StatementIndex::build(docs, services);
+        let id = to_u32(self.sets.len());
+        self.ids.insert(attachments.clone(), id);
+        self.sets.push(AttachmentSet { attachments, index });
+        id
+    }
+}
+
+fn index_patterns_by_service(patterns: &[(ResourcePattern, u32)]) -> HashMap<alloc::boxed::Box<str>, Vec<u32>> {
+    let mut by_service: HashMap<alloc::boxed::Box<str>, Vec<u32>> = HashMap::new();
+    for (i, (pattern, _)) in patterns.iter().enumerate() {
+        let service = match pattern {
+            ResourcePattern::Arn(p) => p.literal_service().unwrap_or(""),
+            ResourcePattern::Any => "",
+        };
+        by_service.entry(alloc::boxed::Box::from(service)).or_default().push(to_u32(i));
+    }
+    by_service
 }

@@ -4,7 +4,8 @@
 mod index;
 mod load;
 
-pub use index::PolicyIndex;
+pub(crate) use index::{part_of, statement_of};
+pub use index::{ActionKey, StatementIndex};
 pub use load::StoreError;
 
 use alloc::boxed::Box;
@@ -50,10 +51,15 @@ pub struct Store {
     pub(crate) arns: HashMap<String, PrincipalRef>,
     pub(crate) assignments: Vec<Assignment>,
     pub(crate) guardrails: Vec<PolicyId>,
+    pub(crate) guardrail_set: SetId,
+    pub(crate) sets: Vec<AttachmentSet>,
     pub(crate) resources: Vec<ResourceDef>,
     pub(crate) resource_exact: HashMap<String, Vec<u32>>,
     /// Resources keyed by a pattern rather than one ARN.
     pub(crate) resource_patterns: Vec<(ResourcePattern, u32)>,
+    /// Positions in `resource_patterns` by the pattern's literal (lowercase)
+    /// service; patterns without one are under `""`.
+    pub(crate) resource_patterns_by_service: HashMap<Box<str>, Vec<u32>>,
     pub(crate) vias: Vec<String>,
     /// The `via` shown for guardrail statements.
     pub(crate) guardrail_via: ViaId,
@@ -71,13 +77,13 @@ pub(crate) enum PrincipalRef {
 pub(crate) struct NamedPolicy {
     pub name: String,
     pub doc: Policy,
-    pub index: PolicyIndex,
+    pub index: StatementIndex,
     /// JSON pointer of the document in the store text.
     pub path: String,
 }
 
 /// A policy reaching a principal, and by which path.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Attachment {
     pub policy: PolicyId,
     pub via: ViaId,
@@ -94,7 +100,10 @@ pub(crate) struct User {
     pub boundary: Option<PolicyId>,
     /// `user/<name>`, for the user's own policies and boundary.
     pub via: ViaId,
-    pub attachments: Vec<Attachment>,
+    /// What the user's groups attach, shared with users in the same groups.
+    pub set: SetId,
+    /// The user's direct policies and direct role assignments.
+    pub own: Option<SetId>,
     /// Every role assignment reaching the user (directly or through groups).
     pub assignments: Vec<AssignmentId>,
 }
@@ -111,6 +120,18 @@ pub(crate) struct Role {
     pub max_session_seconds: Option<u32>,
     pub policies: Vec<PolicyId>,
     pub via: ViaId,
+    /// The role's policies, for its sessions.
+    pub set: SetId,
+}
+
+pub type SetId = u32;
+
+/// Policies attached together (to a user, a role, or as the guardrails),
+/// indexed as one so a decision looks the set up once.
+#[derive(Debug)]
+pub(crate) struct AttachmentSet {
+    pub attachments: Vec<Attachment>,
+    pub index: StatementIndex,
 }
 
 #[derive(Debug)]
@@ -235,6 +256,10 @@ impl Store {
         self.users.get(id as usize)
     }
 
+    pub(crate) fn set(&self, id: SetId) -> Option<&AttachmentSet> {
+        self.sets.get(id as usize)
+    }
+
     pub(crate) fn assignment(&self, id: AssignmentId) -> Option<&Assignment> {
         self.assignments.get(id as usize)
     }
@@ -258,9 +283,15 @@ impl Store {
     /// ARN of a role session: `arn:aws:sts::<account>:assumed-role/<role>/<session>`
     /// or, as Alibaba Cloud STS writes it, `acs:ram::<account>:role/<role>/<session>`.
     pub(crate) fn session_arn(&self, account: &str, role: &str, session: &str) -> String {
-        match self.partition {
-            Partition::Aws => alloc::format!("arn:aws:sts::{account}:assumed-role/{role}/{session}"),
-            Partition::Acs => alloc::format!("acs:ram::{account}:role/{role}/{session}"),
+        // Built by hand: this runs for every role-session request.
+        let (head, middle) = match self.partition {
+            Partition::Aws => ("arn:aws:sts::", ":assumed-role/"),
+            Partition::Acs => ("acs:ram::", ":role/"),
+        };
+        let mut arn = String::with_capacity(head.len() + account.len() + middle.len() + role.len() + session.len() + 1);
+        for part in [head, account, middle, role, "/", session] {
+            arn.push_str(part);
         }
+        arn
     }
 }
