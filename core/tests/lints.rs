@@ -487,6 +487,16 @@ fn the_clean_documents_have_no_findings_at_all() {
 }
 
 #[test]
+fn keys_every_request_carries_are_never_absent() {
+    let allow = cond(r#"{"StringNotEquals":{"aws:ResourceAccount":"444455556666"}}"#);
+    let deny = deny_cond(r#"{"StringNotEqualsIfExists":{"aws:ResourceAccount":"111122223333"}}"#);
+    for (text, code) in [(allow, "negated-operator-in-allow"), (deny, "negated-if-exists-in-deny")] {
+        let all = findings(&text, None);
+        assert!(!all.iter().any(|d| d.code == code), "{text}{}", describe(&text, &all));
+    }
+}
+
+#[test]
 fn check_is_check_with_default_options() {
     let text =
         store("", "", "", r#","bob":{"roles":[{"role":"Reader","notAfter":"2026-01-01T00:00:00Z","reason":"x"}]}"#, "");

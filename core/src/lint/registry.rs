@@ -479,12 +479,12 @@ checks! {
         "Prefix the operator with `ForAnyValue:` or `ForAllValues:`."
     }
     "negated-if-exists-in-deny" Warning Lint Policy {
-        "A Deny with a negated operator with `IfExists` (`StringNotEqualsIfExists`, ...).",
+        "A Deny with a negated operator with `IfExists` (`StringNotEqualsIfExists`, ...) on a key that requests may lack.",
         "A negated operator is already true when the key is absent, so `IfExists` changes nothing: the Deny still applies to requests without the key.",
         "Remove `IfExists`, or add a `Null: {key: \"false\"}` condition if requests without the key must not be denied."
     }
     "negated-operator-in-allow" Warning Lint Policy {
-        "An Allow with a negated operator (`StringNotEquals`, `NotIpAddress`, ...) without `IfExists`.",
+        "An Allow with a negated operator (`StringNotEquals`, `NotIpAddress`, ...) without `IfExists`, on a key that requests may lack (not on keys every request carries, such as `aws:ResourceAccount`).",
         "A negated operator is true when the key is absent, so the Allow also grants requests that lack the key.",
         "Use a positive operator, or add `Null: {key: \"false\"}`."
     }
