@@ -13,7 +13,7 @@ pub fn parse(text: &str, limits: JsonLimits) -> Result<Json, JsonError> {
     if text.len() > limits.max_bytes {
         return Err(JsonError::TooLarge { limit: limits.max_bytes, size: text.len() });
     }
-    let mut reader = Reader { bytes: text.as_bytes(), text, pos: 0, depth: 0, limits, pointer: String::new() };
+    let mut reader = Reader { bytes: text.as_bytes(), text, pos: 0, depth: 0, limits, path: Vec::new() };
     reader.skip_ws();
     let value = reader.value()?;
     reader.skip_ws();
@@ -23,17 +23,48 @@ pub fn parse(text: &str, limits: JsonLimits) -> Result<Json, JsonError> {
     Ok(value)
 }
 
+#[derive(Debug, Clone, Copy)]
+enum Segment {
+    Key(Span),
+    Index(usize),
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
     depth: usize,
     limits: JsonLimits,
-    /// Pointer to the value being read, for error messages.
-    pointer: String,
+    /// Where the reader is, for error messages: keys by their span in the
+    /// text (decoded only if an error needs the pointer), array positions.
+    path: Vec<Segment>,
 }
 
 impl Reader<'_> {
+    /// The JSON pointer of the current place (only built for errors).
+    fn pointer(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.path {
+            match *segment {
+                Segment::Index(i) => push_pointer(&mut out, &itoa(i)),
+                Segment::Key(span) => {
+                    let literal = self.text.get(span.start..span.end).unwrap_or_default();
+                    let mut key_reader = Reader {
+                        bytes: literal.as_bytes(),
+                        text: literal,
+                        pos: 0,
+                        depth: 0,
+                        limits: self.limits,
+                        path: Vec::new(),
+                    };
+                    let key = key_reader.string().unwrap_or_default();
+                    push_pointer(&mut out, &key);
+                }
+            }
+        }
+        out
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -45,7 +76,7 @@ impl Reader<'_> {
     }
 
     fn syntax(&self, message: &str, start: usize, end: usize) -> JsonError {
-        JsonError::Syntax { message: String::from(message), span: Span::new(start, end), path: self.pointer.clone() }
+        JsonError::Syntax { message: String::from(message), span: Span::new(start, end), path: self.pointer() }
     }
 
     /// Span of the character at the cursor, for "unexpected character" errors.
@@ -60,12 +91,12 @@ impl Reader<'_> {
             Some(found) if !found.is_empty() => JsonError::Syntax {
                 message: format!("expected {expected}, found `{found}`"),
                 span: Span::new(start, end),
-                path: self.pointer.clone(),
+                path: self.pointer(),
             },
             _ => JsonError::Syntax {
                 message: format!("expected {expected}, found the end of the text"),
                 span: Span::new(start, start),
-                path: self.pointer.clone(),
+                path: self.pointer(),
             },
         }
     }
@@ -103,7 +134,7 @@ impl Reader<'_> {
             return Err(JsonError::TooDeep {
                 limit: self.limits.max_depth,
                 span: Span::new(start, start + 1),
-                path: self.pointer.clone(),
+                path: self.pointer(),
             });
         }
         Ok(())
@@ -136,7 +167,7 @@ impl Reader<'_> {
                 None => members.iter().find(|m| m.key == key).map(|m| m.key_span),
             };
             if let Some(first) = first {
-                let mut path = self.pointer.clone();
+                let mut path = self.pointer();
                 push_pointer(&mut path, &key);
                 return Err(JsonError::DuplicateKey { key, span: key_span, first, path });
             }
@@ -146,10 +177,9 @@ impl Reader<'_> {
             }
             self.pos += 1;
             self.skip_ws();
-            let mark = self.pointer.len();
-            push_pointer(&mut self.pointer, &key);
+            self.path.push(Segment::Key(key_span));
             let value = self.value()?;
-            self.pointer.truncate(mark);
+            self.path.pop();
             match &mut seen {
                 Some(map) => {
                     map.insert(key.clone(), key_span);
@@ -189,10 +219,9 @@ impl Reader<'_> {
         }
         loop {
             self.skip_ws();
-            let mark = self.pointer.len();
-            push_pointer(&mut self.pointer, itoa(items.len()).as_str());
+            self.path.push(Segment::Index(items.len()));
             items.push(self.value()?);
-            self.pointer.truncate(mark);
+            self.path.pop();
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
