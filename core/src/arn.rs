@@ -134,6 +134,23 @@ impl<'a> ParsedArn<'a> {
     }
 }
 
+/// The text of an ARN with its scheme, partition, service, region and account
+/// in lowercase (they match without regard to case) and its resource part as
+/// written: the key under which store resources are found.
+pub fn resource_key(text: &str) -> alloc::borrow::Cow<'_, str> {
+    use alloc::borrow::Cow;
+    let Some(arn) = ParsedArn::parse(text) else { return Cow::Borrowed(text) };
+    let head_len = text.len() - arn.resource.len();
+    match text.get(..head_len) {
+        Some(head) if head.bytes().any(|b| b.is_ascii_uppercase()) => {
+            let mut key = head.to_ascii_lowercase();
+            key.push_str(arn.resource);
+            Cow::Owned(key)
+        }
+        _ => Cow::Borrowed(text),
+    }
+}
+
 /// A compiled Resource/NotResource entry whose text has no variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResourcePattern {

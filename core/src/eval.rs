@@ -21,7 +21,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::arn::ParsedArn;
+use crate::arn::{resource_key, ParsedArn};
 use crate::condition::{Lookup, Values};
 use crate::decision::{Alert, Decision, Matched, Missing, Note, Reason, Source};
 use crate::policy::{ActionRef, Caller, Dialect, Effect, Policy, PolicyKind, PrincipalFit, ResourceRef, Statement};
@@ -283,7 +283,7 @@ impl Store {
         let mut resource_defs: Vec<u32> = Vec::new();
         if !self.resources.is_empty() {
             if let Some(ids) =
-                (!self.resource_exact.is_empty()).then(|| self.resource_exact.get(&request.resource)).flatten()
+                (!self.resource_exact.is_empty()).then(|| self.resource_exact.get(&*resource_key(&request.resource))).flatten()
             {
                 resource_defs.extend_from_slice(ids);
             }
@@ -322,9 +322,9 @@ impl Store {
             store: self,
             resource_defs: &resource_defs,
             resource_account,
-            // Context keys are served from the context itself; this clock
-            // only fills CurrentTime/EpochTime when the request has none.
-            now,
+            // Fills CurrentTime/EpochTime keys the context lacks: from the
+            // context's own time under another name, else the host's clock.
+            now: clock.now(),
         };
         let scan = Scan { action, key, resource, env: &env, caller: &principal.caller };
         let mut hits = Hits::new();

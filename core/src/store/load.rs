@@ -11,7 +11,7 @@ use super::{
     Assignment, AssignmentId, AssignmentSpec, Attachment, AttachmentSet, Group, NamedPolicy, Partition, PolicyId,
     PrincipalRef, ResourceDef, Role, RoleId, SetId, StatementIndex, Store, User, ViaId,
 };
-use crate::arn::{ParsedArn, ResourcePattern};
+use crate::arn::{resource_key, ParsedArn, ResourcePattern};
 use crate::diag::{self, Diagnostic, Severity, Span};
 use crate::json::{self, join_pointer, Json, JsonLimits, Member, Value};
 use crate::limits;
@@ -638,7 +638,7 @@ impl Loader {
                         if is_pattern { ResourcePattern::compile(&m.key) } else { ResourcePattern::compile(&escaped) };
                     match compiled {
                         Ok(pattern) if is_pattern => resource_patterns.push((pattern, id)),
-                        Ok(_) => resource_exact.entry(m.key.clone()).or_default().push(id),
+                        Ok(_) => resource_exact.entry(String::from(resource_key(&m.key))).or_default().push(id),
                         Err(_) => {
                             self.error(
                                 "invalid-arn",
