@@ -66,6 +66,10 @@ pub(crate) struct Stmt<'a> {
     pub members: &'a [Member],
     pub parsed: &'a Statement,
     pub path: String,
+    /// The texts of `Action` or `NotAction`, and whether it is `NotAction`.
+    pub actions: Option<(Vec<&'a str>, bool)>,
+    /// The texts of `Resource` or `NotResource`, and whether it is `NotResource`.
+    pub resources: Option<(Vec<&'a str>, bool)>,
 }
 
 impl<'a> Doc<'a> {
@@ -87,7 +91,19 @@ impl<'a> Doc<'a> {
             jsons
                 .into_iter()
                 .zip(policy.statements.iter())
-                .filter_map(|((json, path), parsed)| Some(Stmt { json, members: json.as_object()?, parsed, path }))
+                .filter_map(|((json, path), parsed)| {
+                    let members = json.as_object()?;
+                    let texts = |positive: &str, negative: &str| {
+                        let (m, negated) = match members.iter().find(|m| m.key == positive) {
+                            Some(m) => (m, false),
+                            None => (members.iter().find(|m| m.key == negative)?, true),
+                        };
+                        Some((util::items(&m.value, "").into_iter().map(|i| i.text).collect(), negated))
+                    };
+                    let actions = texts("Action", "NotAction");
+                    let resources = texts("Resource", "NotResource");
+                    Some(Stmt { json, members, parsed, path, actions, resources })
+                })
                 .collect()
         } else {
             Vec::new()

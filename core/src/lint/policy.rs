@@ -675,16 +675,16 @@ fn principal(doc: &Doc<'_>, stmt: &Stmt<'_>, diags: &mut Vec<Diagnostic>) {
 /// What statement `a` applies to covers everything `b` applies to, ignoring
 /// conditions. Sound but not complete.
 pub(crate) fn statement_covers(a: &Stmt<'_>, b: &Stmt<'_>) -> bool {
-    let (Some((a_actions, false, _)), Some((b_actions, false, _))) = (action_items(a), action_items(b)) else {
+    let (Some((a_actions, false)), Some((b_actions, false))) = (&a.actions, &b.actions) else {
         return false;
     };
-    if b_actions.is_empty() || !b_actions.iter().all(|x| a_actions.iter().any(|y| action_covers(y.text, x.text))) {
+    if b_actions.is_empty() || !b_actions.iter().all(|x| a_actions.iter().any(|y| action_covers(y, x))) {
         return false;
     }
-    match (resource_items(a), resource_items(b)) {
+    match (&a.resources, &b.resources) {
         (None, None) => {}
-        (Some((a_res, false, _)), Some((b_res, false, _))) => {
-            if b_res.is_empty() || !b_res.iter().all(|x| a_res.iter().any(|y| resource_covers(y.text, x.text))) {
+        (Some((a_res, false)), Some((b_res, false))) => {
+            if b_res.is_empty() || !b_res.iter().all(|x| a_res.iter().any(|y| resource_covers(y, x))) {
                 return false;
             }
         }

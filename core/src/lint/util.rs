@@ -93,6 +93,9 @@ pub fn action_covers(a: &str, b: &str) -> bool {
     if a.eq_ignore_ascii_case(b) {
         return true;
     }
+    if !has_wildcard(a) {
+        return false;
+    }
     if !has_wildcard(b) {
         return Glob::new(a, true).matches(b);
     }
@@ -114,6 +117,9 @@ pub fn resource_covers(a: &str, b: &str) -> bool {
     }
     if a == b {
         return true;
+    }
+    if !has_wildcard(a) {
+        return false;
     }
     let Ok(pattern) = ResourcePattern::compile(&escape_backslashes(a)) else { return false };
     if !has_wildcard(b) {
