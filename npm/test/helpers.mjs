@@ -1,5 +1,5 @@
 // Shared paths and test-file discovery for the npm tests.
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -34,3 +34,13 @@ export function vectorFiles() {
   }
   return files.sort();
 }
+
+/** The code blocks of README.md that start with `// example: <kind>`, with the text block after each. */
+export function readmeExamples() {
+  const readme = readFileSync(join(npmDir, "README.md"), "utf8");
+  const examples = [];
+  const re = /```js\n\/\/ example: (\w+)\n([\s\S]*?)```(?:\s*\n(?:[^`\n][^\n]*\n|\n)*?```text\n([\s\S]*?)```)?/g;
+  for (const m of readme.matchAll(re)) examples.push({ kind: m[1], code: m[2], output: m[3] });
+  return examples;
+}
+
