@@ -216,5 +216,8 @@ struct VersionAnswer {
 /// `{engine, abi: {major, minor}}`: the core's version and this face's.
 #[wasm_bindgen]
 pub fn version() -> JsValue {
-    answer(&VersionAnswer { engine: portcullis_core::VERSION, abi: FaceVersion { major: FACE_MAJOR, minor: FACE_MINOR } })
+    answer(&VersionAnswer {
+        engine: portcullis_core::VERSION,
+        abi: FaceVersion { major: FACE_MAJOR, minor: FACE_MINOR },
+    })
 }
