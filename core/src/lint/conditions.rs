@@ -1,5 +1,6 @@
 //! Checks of `Condition` blocks.
 
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -150,8 +151,15 @@ pub(crate) fn lint_conditions(doc: &Doc<'_>, stmt: &Stmt<'_>, diags: &mut Vec<Di
         }
     }
     let effect = stmt.parsed.effect;
+    // Keys with a `Null: {key: "false"}` (key present) test in this block.
+    let present: BTreeSet<String> = entries
+        .iter()
+        .filter(|e| e.op.base == BaseOp::Null && e.op.set.is_none())
+        .filter(|e| items_of(&e.key.value, "").iter().any(|(t, _, _)| t.eq_ignore_ascii_case("false")))
+        .map(|e| e.key.key.to_ascii_lowercase())
+        .collect();
     for e in &entries {
-        entry(doc, effect, e, &entries, diags);
+        entry(doc, effect, e, &present, diags);
     }
     unreachable(stmt, &entries, diags);
 }
@@ -176,7 +184,7 @@ fn with(base: BaseOp, set: Option<SetOp>, if_exists: bool) -> String {
     Operator { set, base, if_exists: if_exists && base != BaseOp::Null }.canonical()
 }
 
-fn entry(doc: &Doc<'_>, effect: Effect, e: &Entry<'_>, all: &[Entry<'_>], diags: &mut Vec<Diagnostic>) {
+fn entry(doc: &Doc<'_>, effect: Effect, e: &Entry<'_>, present: &BTreeSet<String>, diags: &mut Vec<Diagnostic>) {
     let op = e.op;
     let base = op.base;
     let key = e.key.key.as_str();
@@ -281,7 +289,7 @@ fn entry(doc: &Doc<'_>, effect: Effect, e: &Entry<'_>, all: &[Entry<'_>], diags:
         && op.set == Some(SetOp::ForAllValues)
         && !single
         && base != BaseOp::Null
-        && !has_presence_check(all, key)
+        && !present.contains(&key.to_ascii_lowercase())
     {
         diags.push(
             finding("for-all-values-without-null", format!("this Allow also applies to requests without `{key}`"))
@@ -304,7 +312,7 @@ fn entry(doc: &Doc<'_>, effect: Effect, e: &Entry<'_>, all: &[Entry<'_>], diags:
         && !op.if_exists
         && op.set.is_none()
         && !always
-        && !has_presence_check(all, key)
+        && !present.contains(&key.to_ascii_lowercase())
     {
         diags.push(
             finding("negated-operator-in-allow", format!("`{}` is true for requests without `{key}`, so this Allow grants them too", e.op_member.key))
@@ -349,16 +357,6 @@ pub(crate) fn not_substituted(doc: &Doc<'_>, text: &str, path: &str, span: Span)
     )
     .with_help(help)
     .at(String::from(path), span)
-}
-
-/// A `Null: {key: "false"}` (key present) test of `key` in the same block.
-fn has_presence_check(all: &[Entry<'_>], key: &str) -> bool {
-    all.iter().any(|e| {
-        e.op.base == BaseOp::Null
-            && e.op.set.is_none()
-            && e.key.key.eq_ignore_ascii_case(key)
-            && items_of(&e.key.value, "").iter().any(|(t, _, _)| t.eq_ignore_ascii_case("false"))
-    })
 }
 
 fn ip_values(doc: &Doc<'_>, key: &str, values: &[(String, Span, String)], diags: &mut Vec<Diagnostic>) {
@@ -447,12 +445,17 @@ fn format_ip(bits: u128, v6: bool) -> String {
 }
 
 /// Bounds on one key from the numeric or date operators of a block.
-#[derive(Default)]
 struct Range<T> {
     /// (bound, inclusive)
     low: Option<(T, bool)>,
     high: Option<(T, bool)>,
     at: Option<(String, Span)>,
+}
+
+impl<T> Default for Range<T> {
+    fn default() -> Self {
+        Range { low: None, high: None, at: None }
+    }
 }
 
 impl<T: Ord + Clone> Range<T> {
@@ -502,15 +505,16 @@ fn unreachable(stmt: &Stmt<'_>, entries: &[Entry<'_>], diags: &mut Vec<Diagnosti
     let plain = |c: &&crate::condition::Condition| !c.operator.if_exists && c.operator.set.is_none();
     let mut reported = false;
     // `Null: true` (absent) with a positive test of the same key's value.
+    let mut positive: BTreeMap<String, &crate::condition::Condition> = BTreeMap::new();
+    for c in conditions.iter().filter(plain).filter(|c| c.operator.base != BaseOp::Null && !c.operator.base.negated()) {
+        positive.entry(c.key.to_ascii_lowercase()).or_insert(c);
+    }
     for null in conditions.iter().filter(plain).filter(|c| c.operator.base == BaseOp::Null) {
         let absent_only = null.values.iter().all(|v| matches!(v, crate::condition::CondValue::Absent(true)));
         if !absent_only || null.values.is_empty() {
             continue;
         }
-        let clash = conditions.iter().filter(plain).find(|c| {
-            c.operator.base != BaseOp::Null && !c.operator.base.negated() && c.key.eq_ignore_ascii_case(&null.key)
-        });
-        if let Some(c) = clash {
+        if let Some(c) = positive.get(&null.key.to_ascii_lowercase()) {
             let at = entries.iter().find(|e| e.key.key_span == c.span);
             let (path, span) = at.map_or((stmt.path.clone(), c.span), |e| (e.path.clone(), e.key.key_span));
             diags.push(
@@ -533,42 +537,22 @@ fn unreachable(stmt: &Stmt<'_>, entries: &[Entry<'_>], diags: &mut Vec<Diagnosti
         return;
     }
     // Empty numeric and date ranges.
-    let mut numbers: Vec<(String, Range<Decimal>)> = Vec::new();
-    let mut dates: Vec<(String, Range<Instant>)> = Vec::new();
+    let mut numbers: BTreeMap<String, Range<Decimal>> = BTreeMap::new();
+    let mut dates: BTreeMap<String, Range<Instant>> = BTreeMap::new();
     for e in entries.iter().filter(|e| !e.op.if_exists && e.op.set.is_none()) {
+        let family = e.op.base.family();
+        if !matches!(family, Family::Numeric | Family::Date) {
+            continue;
+        }
         let texts: Vec<String> = items_of(&e.key.value, "").into_iter().map(|(t, _, _)| t).collect();
         let lower = e.key.key.to_ascii_lowercase();
         let at = (e.path.clone(), e.key.key_span);
-        match e.op.base.family() {
-            Family::Numeric => {
-                let values: Vec<Decimal> = texts.iter().filter_map(|t| Decimal::parse(t)).collect();
-                let slot = match numbers.iter_mut().find(|(k, _)| *k == lower) {
-                    Some((_, r)) => r,
-                    None => {
-                        numbers.push((lower, Range { low: None, high: None, at: None }));
-                        match numbers.last_mut() {
-                            Some((_, r)) => r,
-                            None => continue,
-                        }
-                    }
-                };
-                slot.add(e.op.base, values, at);
-            }
-            Family::Date => {
-                let values: Vec<Instant> = texts.iter().filter_map(|t| Instant::parse(t)).collect();
-                let slot = match dates.iter_mut().find(|(k, _)| *k == lower) {
-                    Some((_, r)) => r,
-                    None => {
-                        dates.push((lower, Range { low: None, high: None, at: None }));
-                        match dates.last_mut() {
-                            Some((_, r)) => r,
-                            None => continue,
-                        }
-                    }
-                };
-                slot.add(e.op.base, values, at);
-            }
-            _ => {}
+        if family == Family::Numeric {
+            let values: Vec<Decimal> = texts.iter().filter_map(|t| Decimal::parse(t)).collect();
+            numbers.entry(lower).or_default().add(e.op.base, values, at);
+        } else {
+            let values: Vec<Instant> = texts.iter().filter_map(|t| Instant::parse(t)).collect();
+            dates.entry(lower).or_default().add(e.op.base, values, at);
         }
     }
     let empty = numbers

@@ -36,7 +36,8 @@ pub struct CheckOptions {
 
 /// Lints one standalone policy document that parsed without errors.
 pub fn lint_policy(json: &Json, policy: &Policy, kind: PolicyKind, diags: &mut Vec<Diagnostic>) {
-    let doc = Doc::new(json, policy, kind, String::new(), true);
+    let budget = Budget::new();
+    let doc = Doc::new(json, policy, kind, String::new(), true, &budget);
     policy::lint_document(&doc, diags);
 }
 
@@ -58,6 +59,33 @@ pub(crate) struct Doc<'a> {
     /// only capping it (boundary, guardrail).
     pub grants: bool,
     pub statements: Vec<Stmt<'a>>,
+    pub budget: &'a Budget,
+}
+
+/// Caps the pairwise comparisons of one `check` call (redundant entries and
+/// statements, shadowing) so that a hostile document cannot make it slow;
+/// past the cap those checks are skipped.
+#[derive(Debug)]
+pub(crate) struct Budget(core::cell::Cell<usize>);
+
+impl Budget {
+    /// Comparisons per `check` call: far above any real policy (the largest
+    /// AWS managed policy uses under 100,000), far below a second of work.
+    const COMPARISONS: usize = 2_000_000;
+
+    pub fn new() -> Budget {
+        Budget(core::cell::Cell::new(Self::COMPARISONS))
+    }
+
+    /// Takes `n` comparisons; `false`, taking nothing, when fewer are left.
+    pub fn spend(&self, n: usize) -> bool {
+        let left = self.0.get();
+        if n > left {
+            return false;
+        }
+        self.0.set(left - n);
+        true
+    }
 }
 
 /// One statement: its JSON object, its parsed form and its pointer.
@@ -73,7 +101,14 @@ pub(crate) struct Stmt<'a> {
 }
 
 impl<'a> Doc<'a> {
-    pub fn new(json: &'a Json, policy: &'a Policy, kind: PolicyKind, path: String, grants: bool) -> Doc<'a> {
+    pub fn new(
+        json: &'a Json,
+        policy: &'a Policy,
+        kind: PolicyKind,
+        path: String,
+        grants: bool,
+        budget: &'a Budget,
+    ) -> Doc<'a> {
         let statement_path = join_pointer(&path, "Statement");
         let jsons: Vec<(&'a Json, String)> = match json.get("Statement") {
             Some(s) => match s.as_array() {
@@ -108,7 +143,7 @@ impl<'a> Doc<'a> {
         } else {
             Vec::new()
         };
-        Doc { json, policy, kind, path, grants, statements }
+        Doc { json, policy, kind, path, grants, statements, budget }
     }
 }
 

@@ -4,7 +4,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::catalog::{AWS_ACTIONS, AWS_SERVICES, RETIRED_AWS_SERVICES};
+use super::catalog::{contains, AWS_ACTIONS, AWS_SERVICES, RETIRED_AWS_SERVICES};
 use super::util::{
     action_covers, all_stars, has_wildcard, items, json_eq, nearest, quoted, removal_span, resource_covers, Item,
 };
@@ -130,21 +130,19 @@ fn version(doc: &Doc<'_>, diags: &mut Vec<Diagnostic>) {
 }
 
 fn duplicate_sids(doc: &Doc<'_>, diags: &mut Vec<Diagnostic>) {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: alloc::collections::BTreeSet<&str> = alloc::collections::BTreeSet::new();
     for stmt in &doc.statements {
         let Some(sid) = stmt.member("Sid") else { continue };
         let Some(text) = sid.value.as_str() else { continue };
         if text.is_empty() {
             continue;
         }
-        if seen.contains(&text) {
+        if !seen.insert(text) {
             diags.push(
                 finding("duplicate-sid", format!("another statement of this policy already has the Sid `{text}`"))
                     .with_help("IAM requires unique Sids within a policy; rename one of them")
                     .at(join_pointer(&stmt.path, "Sid"), sid.value.span),
             );
-        } else {
-            seen.push(text);
         }
     }
 }
@@ -226,7 +224,7 @@ fn lint_statement(doc: &Doc<'_>, stmt: &Stmt<'_>, diags: &mut Vec<Diagnostic>) {
         for item in &list {
             action_names(doc, item, diags);
         }
-        redundant_entries(&list, value, "redundant-action", "action", action_covers, diags);
+        redundant_entries(doc, &list, value, "redundant-action", "action", action_covers, diags);
         if allow && negated {
             if let Some(m) = stmt.member("NotAction") {
                 diags.push(
@@ -260,7 +258,7 @@ fn lint_statement(doc: &Doc<'_>, stmt: &Stmt<'_>, diags: &mut Vec<Diagnostic>) {
                 diags.push(conditions::not_substituted(doc, item.text, &item.path, item.span));
             }
         }
-        redundant_entries(&list, value, "redundant-resource", "resource", resource_covers, diags);
+        redundant_entries(doc, &list, value, "redundant-resource", "resource", resource_covers, diags);
         if negated {
             if let Some(m) = stmt.member("NotResource") {
                 if allow {
@@ -307,7 +305,7 @@ fn sid(doc: &Doc<'_>, stmt: &Stmt<'_>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn catalog_actions(service: &str) -> Option<&'static str> {
+fn catalog_actions(service: &str) -> Option<&'static [&'static str]> {
     AWS_ACTIONS.iter().find(|(s, _)| *s == service).map(|(_, names)| *names)
 }
 
@@ -327,10 +325,15 @@ fn action_names(doc: &Doc<'_>, item: &Item<'_>, diags: &mut Vec<Diagnostic>) {
         return;
     }
     let service_lower = service.to_ascii_lowercase();
-    if !AWS_SERVICES.split(' ').chain(RETIRED_AWS_SERVICES.split(' ')).any(|s| s == service_lower) {
+    if !contains(AWS_SERVICES, &service_lower) && !contains(RETIRED_AWS_SERVICES, &service_lower) {
         let mut d = finding("unknown-service", format!("`{service}` is not an AWS service prefix"))
             .at(item.path.clone(), item.span);
-        match nearest(&service_lower, AWS_SERVICES.split(' ').filter(|s| !s.is_empty()), 2) {
+        let near = if doc.budget.spend(AWS_SERVICES.len()) {
+            nearest(&service_lower, AWS_SERVICES.iter().copied(), 2)
+        } else {
+            None
+        };
+        match near {
             Some(near) => {
                 let fixed = format!("{near}:{name}");
                 d = d
@@ -346,12 +349,13 @@ fn action_names(doc: &Doc<'_>, item: &Item<'_>, diags: &mut Vec<Diagnostic>) {
         return;
     }
     let Some(names) = catalog_actions(&service_lower) else { return };
-    if names.split(' ').any(|n| n.eq_ignore_ascii_case(name)) {
+    if contains(names, name) {
         return;
     }
     let mut d = finding("unknown-action", format!("`{name}` is not an action of `{service_lower}`"))
         .at(item.path.clone(), item.span);
-    match nearest(name, names.split(' ').filter(|n| !n.is_empty()), 3) {
+    let near = if doc.budget.spend(names.len()) { nearest(name, names.iter().copied(), 3) } else { None };
+    match near {
         Some(near) => {
             let fixed = format!("{service}:{near}");
             d = d.with_help(format!("did you mean `{near}`? an unknown action matches no request")).with_fix(
@@ -367,6 +371,7 @@ fn action_names(doc: &Doc<'_>, item: &Item<'_>, diags: &mut Vec<Diagnostic>) {
 
 /// Entries another entry of the same list already covers.
 fn redundant_entries(
+    doc: &Doc<'_>,
     list: &[Item<'_>],
     value: &Json,
     code: &'static str,
@@ -374,7 +379,7 @@ fn redundant_entries(
     covers: fn(&str, &str) -> bool,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if list.len() < 2 || list.len() > 256 {
+    if list.len() < 2 || !doc.budget.spend(list.len() * list.len()) {
         return;
     }
     for (i, item) in list.iter().enumerate() {
@@ -708,8 +713,20 @@ fn same_conditions(a: &Stmt<'_>, b: &Stmt<'_>) -> bool {
     }
 }
 
+/// The comparisons [`statement_covers`] may make between two documents.
+fn cost(a: &Doc<'_>, b: &Doc<'_>) -> usize {
+    let sum = |d: &Doc<'_>, f: fn(&super::Stmt<'_>) -> usize| d.statements.iter().map(f).sum::<usize>();
+    let actions = |s: &super::Stmt<'_>| s.actions.as_ref().map_or(0, |(l, _)| l.len());
+    let resources = |s: &super::Stmt<'_>| s.resources.as_ref().map_or(0, |(l, _)| l.len());
+    let statements = a.statements.len().saturating_mul(b.statements.len());
+    sum(a, actions)
+        .saturating_mul(sum(b, actions))
+        .saturating_add(sum(a, resources).saturating_mul(sum(b, resources)))
+        .saturating_add(statements)
+}
+
 fn redundant_statements(doc: &Doc<'_>, diags: &mut Vec<Diagnostic>) {
-    if doc.statements.len() > 64 {
+    if doc.statements.len() < 2 || !doc.budget.spend(cost(doc, doc)) {
         return;
     }
     for (i, b) in doc.statements.iter().enumerate() {
@@ -732,7 +749,8 @@ fn redundant_statements(doc: &Doc<'_>, diags: &mut Vec<Diagnostic>) {
 
 /// Allow statements of `allows` that an unconditional Deny of `denies` fully covers.
 pub(crate) fn shadowed_by(denies: &Doc<'_>, allows: &Doc<'_>, diags: &mut Vec<Diagnostic>) {
-    if denies.statements.len() * allows.statements.len() > 4096 {
+    let any = |d: &Doc<'_>, effect: Effect| d.statements.iter().any(|s| s.parsed.effect == effect);
+    if !any(denies, Effect::Deny) || !any(allows, Effect::Allow) || !allows.budget.spend(cost(denies, allows)) {
         return;
     }
     let same_doc = core::ptr::eq(denies, allows);

@@ -7,12 +7,13 @@ use alloc::vec::Vec;
 
 use super::policy::{lint_document, requires_mfa, shadowed_by, statement_name};
 use super::util::items;
-use super::{finding, parse_quietly, CheckOptions, Doc};
+use super::{finding, parse_quietly, Budget, CheckOptions, Doc};
 use crate::arn::ParsedArn;
 use crate::diag::{Diagnostic, Span};
 use crate::json::{join_pointer, Json, Member, Value};
 use crate::policy::{Effect, Policy, PolicyKind};
 use crate::value::Instant;
+use hashbrown::HashSet;
 
 /// One role assignment as written: role name and its JSON.
 struct Assignment<'a> {
@@ -55,18 +56,19 @@ pub(crate) fn lint_store(json: &Json, options: &CheckOptions, diags: &mut Vec<Di
     let groups = members("groups");
     let roles = members("roles");
     let resources = members("resources");
-    let guardrail_names: Vec<&str> = names(get("guardrails"));
+    let guardrail_names: HashSet<&str> = names(get("guardrails")).into_iter().collect();
 
     // Who uses each policy, and how.
-    let mut identity_use: Vec<&str> = Vec::new();
-    let mut ceiling_use: Vec<&str> = guardrail_names.clone();
+    let mut identity_use: HashSet<&str> = HashSet::new();
+    let mut ceiling_use: HashSet<&str> = guardrail_names.clone();
     for owner in users.iter().chain(groups).chain(roles) {
         identity_use.extend(names(field(&owner.value, "policies")));
         if let Some(b) = field(&owner.value, "boundary").and_then(|m| m.value.as_str()) {
-            ceiling_use.push(b);
+            ceiling_use.insert(b);
         }
     }
 
+    let budget = Budget::new();
     // Every policy document that parses, linted with its use.
     let mut parsed: Vec<(&Member, String, Policy)> = Vec::new();
     for m in policies {
@@ -80,7 +82,7 @@ pub(crate) fn lint_store(json: &Json, options: &CheckOptions, diags: &mut Vec<Di
         .map(|(m, path, policy)| {
             let name = m.key.as_str();
             let grants = identity_use.contains(&name) || !ceiling_use.contains(&name);
-            (name, Doc::new(&m.value, policy, PolicyKind::Identity, path.clone(), grants))
+            (name, Doc::new(&m.value, policy, PolicyKind::Identity, path.clone(), grants, &budget))
         })
         .collect();
     for (_, doc) in &docs {
@@ -111,7 +113,7 @@ pub(crate) fn lint_store(json: &Json, options: &CheckOptions, diags: &mut Vec<Di
             format!("arn:aws:iam::{account}:{kind}/{}", owner.key)
         }
     };
-    let known: Vec<String> =
+    let known: HashSet<String> =
         users.iter().map(|u| arn_of(u, "user")).chain(roles.iter().map(|r| arn_of(r, "role"))).collect();
 
     let mut embedded: Vec<(&Json, String, PolicyKind)> = Vec::new();
@@ -131,7 +133,7 @@ pub(crate) fn lint_store(json: &Json, options: &CheckOptions, diags: &mut Vec<Di
     }
     for (json, path, kind) in embedded {
         let Some(policy) = parse_quietly(json, kind, &path) else { continue };
-        let doc = Doc::new(json, &policy, kind, path, true);
+        let doc = Doc::new(json, &policy, kind, path, true, &budget);
         lint_document(&doc, diags);
         unknown_principals(&doc, account, &known, diags);
     }
@@ -168,9 +170,10 @@ pub(crate) fn lint_store(json: &Json, options: &CheckOptions, diags: &mut Vec<Di
         }
     }
 
+    let assigned_roles: HashSet<&str> = all_assignments.iter().map(|a| a.role).collect();
     for r in roles {
         let rpath = join_pointer("/roles", &r.key);
-        let assigned = all_assignments.iter().any(|a| a.role == r.key);
+        let assigned = assigned_roles.contains(r.key.as_str());
         if !assigned && field(&r.value, "trust").is_none() {
             diags.push(
                 finding("unused-role", format!("nobody is assigned the role `{}` and it has no trust policy", r.key))
@@ -180,7 +183,7 @@ pub(crate) fn lint_store(json: &Json, options: &CheckOptions, diags: &mut Vec<Di
         }
         if let Some(flag) = field(&r.value, "breakGlass").filter(|f| matches!(f.value.value, Value::Bool(true))) {
             let weak = names(field(&r.value, "policies")).into_iter().find_map(|p| {
-                let (_, doc) = docs.iter().find(|(name, _)| *name == p)?;
+                let (_, doc) = docs.iter().find(|(name, _)| *name == p)?; // break-glass roles are few
                 let stmt = doc
                     .statements
                     .iter()
@@ -207,8 +210,9 @@ pub(crate) fn lint_store(json: &Json, options: &CheckOptions, diags: &mut Vec<Di
         }
     }
 
+    let member_of: HashSet<&str> = users.iter().flat_map(|u| names(field(&u.value, "groups"))).collect();
     for g in groups {
-        let member = users.iter().any(|u| names(field(&u.value, "groups")).contains(&g.key.as_str()));
+        let member = member_of.contains(g.key.as_str());
         if !member {
             diags.push(
                 finding("unused-group", format!("group `{}` has no members", g.key))
@@ -271,7 +275,7 @@ fn is_any_entry(e: &crate::policy::ResourceEntry) -> bool {
 }
 
 /// Principal ARNs of the store's own account that name no user or role of it.
-fn unknown_principals(doc: &Doc<'_>, account: &str, known: &[String], diags: &mut Vec<Diagnostic>) {
+fn unknown_principals(doc: &Doc<'_>, account: &str, known: &HashSet<String>, diags: &mut Vec<Diagnostic>) {
     if account.is_empty() {
         return;
     }
@@ -294,7 +298,7 @@ fn unknown_principals(doc: &Doc<'_>, account: &str, known: &[String], diags: &mu
             if arn.account() != account || !(service == "iam" || service == "ram") || !is_principal_kind {
                 continue;
             }
-            if item.text.contains(['*', '?', '$']) || known.iter().any(|k| k == item.text) {
+            if item.text.contains(['*', '?', '$']) || known.contains(item.text) {
                 continue;
             }
             let kind = if arn.resource.starts_with("user/") { "user" } else { "role" };
