@@ -22,7 +22,8 @@ use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use reference::{
-    Assignment, CtxValue, Effect, Group, Model, Partition, Policy, Req, Resource, Role, Session, Statement, User,
+    Assignment, ConditionBlock, CtxValue, Effect, Group, Model, Partition, Policy, Req, Resource, Role, Session,
+    Statement, User,
 };
 use serde_json::{json, Value};
 
@@ -424,7 +425,7 @@ fn some_of<T: Clone + std::fmt::Debug + 'static>(v: &[T], max: usize) -> BoxedSt
     subsequence(v.to_vec(), 0..=max.min(v.len())).boxed()
 }
 
-fn conditions(v: &'static Vocab) -> BoxedStrategy<Vec<(String, Vec<(String, Vec<Value>)>)>> {
+fn conditions(v: &'static Vocab) -> BoxedStrategy<ConditionBlock> {
     let entry = (0..v.conditions.len()).prop_flat_map(move |f| {
         let family = &v.conditions[f];
         (pick(&family.ops), pick(&family.keys), subsequence(family.values.clone(), 1..=2))
@@ -432,7 +433,7 @@ fn conditions(v: &'static Vocab) -> BoxedStrategy<Vec<(String, Vec<(String, Vec<
     prop_oneof![
         3 => Just(Vec::new()),
         2 => prop::collection::vec(entry, 1..=3).prop_map(|entries| {
-            let mut block: Vec<(String, Vec<(String, Vec<Value>)>)> = Vec::new();
+            let mut block: ConditionBlock = Vec::new();
             for (op, key, values) in entries {
                 match block.iter_mut().find(|(o, _)| o.eq_ignore_ascii_case(op)) {
                     Some((_, keys)) => {

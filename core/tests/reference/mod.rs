@@ -25,6 +25,11 @@ pub enum Effect {
     Deny,
 }
 
+/// Principal entries by key (`AWS`, `RAM`, ...); `None` is `"*"`.
+pub type Principals = Option<Vec<(String, Vec<String>)>>;
+/// A Condition block: `operator -> [(key, values)]`, values as JSON scalars.
+pub type ConditionBlock = Vec<(String, Vec<(String, Vec<Value>)>)>;
+
 #[derive(Debug, Clone)]
 pub struct Statement {
     pub effect: Effect,
@@ -34,9 +39,8 @@ pub struct Statement {
     pub resource: Option<(Vec<String>, bool)>,
     /// Principal entries by key (`AWS`, `RAM`, ...) or `None` for `"*"`;
     /// the flag is `NotPrincipal`.
-    pub principal: Option<(Option<Vec<(String, Vec<String>)>>, bool)>,
-    /// `operator -> [(key, values)]`, values as JSON scalars.
-    pub condition: Vec<(String, Vec<(String, Vec<Value>)>)>,
+    pub principal: Option<(Principals, bool)>,
+    pub condition: ConditionBlock,
 }
 
 #[derive(Debug, Clone)]
@@ -888,7 +892,7 @@ fn one_value(op: &Op, values: &[Value], request: &str, ctx: &Ctx<'_>, vars: bool
         // the negated operator false as well.
         results.iter().all(|r| *r == Some(false))
     } else {
-        results.iter().any(|r| *r == Some(true))
+        results.contains(&Some(true))
     }
 }
 
