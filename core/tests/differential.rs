@@ -114,7 +114,12 @@ fn vocab(partition: Partition) -> Vocab {
             "{s3}bucket/home/${aws:PrincipalTag/team, 'alice'}/*",
             "{s3}bucket/${*}",
             "{s3}BUCKET/*",
+            "arn:aws:ec2:us-east-1:*",
+            "arn:aws:ec2:*:*",
+            "arn:aws:s3:::bucket/home/${aws:username, 'dev'}/*",
         ]));
+    } else {
+        resource_patterns.extend(ts(&["acs:ecs:cn-hangzhou:*", "acs:oss:*"]));
     }
     let mut conditions = vec![
         CondFamily {

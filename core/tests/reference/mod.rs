@@ -685,13 +685,28 @@ fn action_matches(pattern: &str, action: &str, ram: bool) -> bool {
 
 /// ARN pattern (already substituted into glob pieces for the resource part)
 /// against a request resource, segment by segment.
-fn arn_matches(pattern: &str, resource: &str, ctx: Option<(&Ctx<'_>, bool)>) -> bool {
+/// Short ARNs are padded in policies, not in store resource keys.
+fn short_arns(ctx: Option<(&Ctx<'_>, bool, bool)>) -> bool {
+    ctx.is_some()
+}
+
+fn arn_matches(pattern: &str, resource: &str, ctx: Option<(&Ctx<'_>, bool, bool)>) -> bool {
     if !pattern.is_empty() && pattern.chars().all(|c| c == '*') {
         return true;
     }
     let segments = if pattern.starts_with("acs:") { 5 } else { 6 };
-    let p: Vec<&str> = pattern.splitn(segments, ':').collect();
+    let mut p: Vec<&str> = pattern.splitn(segments, ':').collect();
     let r: Vec<&str> = resource.splitn(segments, ':').collect();
+    if p.len() < segments && p.len() >= 3 && short_arns(ctx) {
+        // A short ARN is padded with `*` segments (iam-semantics 2.2, R09):
+        // in identity-like policies always, in resource policies only when
+        // it has a wildcard.
+        let resource_policy = ctx.is_some_and(|(_, _, resource_policy)| resource_policy);
+        if resource_policy && !pattern.contains('*') {
+            return false;
+        }
+        p.resize(segments, "*");
+    }
     if p.len() != segments || r.len() != segments {
         return false;
     }
@@ -702,7 +717,7 @@ fn arn_matches(pattern: &str, resource: &str, ctx: Option<(&Ctx<'_>, bool)>) -> 
     }
     let last = p[segments - 1];
     let pieces = match ctx {
-        Some((ctx, true)) => match substitute(last, ctx) {
+        Some((ctx, true, _)) => match substitute(last, ctx) {
             Some(pieces) => pieces,
             None => return false, // an unresolvable variable matches nothing
         },
@@ -919,7 +934,7 @@ fn condition_holds(op_name: &str, key: &str, values: &[Value], ctx: &Ctx<'_>, va
 }
 
 /// Whether `stmt` applies to the request; with the principal fit, if any.
-fn applies(stmt: &Statement, policy: &Policy, ctx: &Ctx<'_>) -> Option<Option<Fit>> {
+fn applies(stmt: &Statement, policy: &Policy, ctx: &Ctx<'_>, resource_policy: bool) -> Option<Option<Fit>> {
     let ram = ctx.model.partition == Partition::Acs || policy.version.as_deref() == Some("1");
     let vars = substitutes(policy, ctx.model);
     let (actions, not_action) = &stmt.action;
@@ -927,7 +942,7 @@ fn applies(stmt: &Statement, policy: &Policy, ctx: &Ctx<'_>) -> Option<Option<Fi
         return None;
     }
     if let Some((resources, not_resource)) = &stmt.resource {
-        let hit = resources.iter().any(|p| arn_matches(p, &ctx.req.resource, Some((ctx, vars))));
+        let hit = resources.iter().any(|p| arn_matches(p, &ctx.req.resource, Some((ctx, vars, resource_policy))));
         if hit == *not_resource {
             return None;
         }
@@ -1149,7 +1164,8 @@ pub fn evaluate(model: &Model, req: &Req, host_now: Option<i64>, options: Option
     let mut hits: Vec<Part> = Vec::new();
     for (policy, part) in &policies {
         for stmt in &policy.statements {
-            let Some(fit) = applies(stmt, policy, &ctx) else { continue };
+            let resource_policy = matches!(part, Part::Resource(_));
+            let Some(fit) = applies(stmt, policy, &ctx, resource_policy) else { continue };
             hits.push(match (stmt.effect, part) {
                 (Effect::Deny, _) => Part::Deny,
                 (_, Part::Resource(_)) => Part::Resource(fit.unwrap_or(Fit::Anyone)),
