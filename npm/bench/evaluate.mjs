@@ -6,8 +6,8 @@
 //   evaluate(object)      the API as documented: a request object in, a Decision object out
 //   evaluate(text)        the request as JSON text (skips reading a JS object)
 //   evaluateMany(batch)   one call for a batch, time per request
-//   marshal only          a request the engine rejects at once (same object reading, no decision,
-//                         a small failure answer): the JS <-> wasm floor
+//   evaluate(stringify)   the caller turns its object into JSON text first: what the object row
+//                         would cost with a JSON round trip instead of serde-wasm-bindgen
 // Every row reports p50 / p99 per call and decisions per second. The store and
 // requests come from `gen-workload` (bench/workload), written to npm/test-output/.
 
@@ -16,6 +16,7 @@ import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Store } from "portcullis";
+import { statSync } from "node:fs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..");
@@ -84,19 +85,12 @@ function timeCalls(name, fn, { perCall = 1 } = {}) {
 const sample = requests.slice(0, 1000).map((r) => store.evaluate(r).decision);
 const allowShare = sample.filter((d) => d === "Allow").length / sample.length;
 
-const rejected = { principal: "user/x", action: "no-colon", resource: "*" };
 const batch = 100;
 const rows = [
   timeCalls("evaluate(object)", (i) => store.evaluate(requests[i])),
   timeCalls("evaluate(text)", (i) => store.evaluate(requestTexts[i])),
   timeCalls(`evaluateMany(${batch})`, (i) => store.evaluateMany(requests.slice(i, i + batch)), { perCall: batch }),
-  timeCalls("marshal only", () => {
-    try {
-      store.evaluate(rejected);
-    } catch {
-      return 1;
-    }
-  }),
+  timeCalls("evaluate(stringify)", (i) => store.evaluate(JSON.stringify(requests[i]))),
 ];
 
 const result = {
@@ -106,6 +100,7 @@ const result = {
   allowShare,
   loadMs,
   node: process.version,
+  wasmBytes: statSync(join(here, "..", "pkg", "portcullis_wasm_bg.wasm")).size,
   rows: rows.map(({ sink, ...row }) => row),
 };
 if (json) {
@@ -113,7 +108,7 @@ if (json) {
 } else {
   console.log(
     `portcullis bench: ${size} store (${store.stats.users} users, ${store.stats.roles} roles, ${store.stats.statements} statements), ` +
-      `${requests.length} requests (${(allowShare * 100).toFixed(0)}% allow), loaded in ${loadMs.toFixed(1)} ms, node ${process.version}`,
+      `${requests.length} requests (${(allowShare * 100).toFixed(0)}% allow), loaded in ${loadMs.toFixed(1)} ms, node ${process.version}, wasm ${result.wasmBytes} bytes`,
   );
   console.log("call                    p50 (us)  p99 (us)  mean (us)  decisions/s");
   for (const r of rows) {

@@ -40,7 +40,12 @@ test(`the engine's .wasm is under ${WASM_GZIP_BUDGET / 1024} KB gzipped`, () => 
   const wasm = readFileSync(join(npmDir, "pkg", "portcullis_wasm_bg.wasm"));
   const gzipped = gzipSync(wasm, { level: 9 }).length;
   console.log(`portcullis_wasm_bg.wasm: ${wasm.length} bytes, ${gzipped} bytes gzipped (budget ${WASM_GZIP_BUDGET})`);
-  assert.ok(gzipped < WASM_GZIP_BUDGET, `${gzipped} bytes gzipped, over the budget of ${WASM_GZIP_BUDGET}`);
+  assert.ok(
+    gzipped < WASM_GZIP_BUDGET,
+    `portcullis_wasm_bg.wasm is ${gzipped} bytes gzipped, over the budget of ${WASM_GZIP_BUDGET} (200 KiB). ` +
+      "It is built at opt-level z already (scripts/build-npm.sh); nearly all of it is the engine (portcullis-core), " +
+      "so the engine has to shrink or the budget has to be changed on purpose.",
+  );
   // Only what the glue needs: no debug names, no producers section.
   const module = new WebAssembly.Module(wasm);
   assert.deepEqual(WebAssembly.Module.customSections(module, "name"), []);
