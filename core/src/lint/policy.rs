@@ -9,12 +9,13 @@ use super::util::{
     action_covers, all_stars, has_wildcard, items, json_eq, nearest, quoted, removal_span, resource_covers, Item,
 };
 use super::{conditions, finding, Doc, Stmt};
-use crate::arn::Scheme;
+use crate::arn::{ParsedArn, ResourcePattern, Scheme};
 use crate::condition::{BaseOp, CondValue, Condition};
 use crate::diag::{Diagnostic, Span};
 use crate::glob::Glob;
 use crate::json::{join_pointer, Json, Value};
 use crate::policy::{Dialect, Effect, PolicyKind, PrincipalEntry};
+use alloc::collections::BTreeMap;
 
 /// Actions that let a principal raise its own permissions.
 const ESCALATION: &[&str] = &[
@@ -224,7 +225,7 @@ fn lint_statement(doc: &Doc<'_>, stmt: &Stmt<'_>, diags: &mut Vec<Diagnostic>) {
         for item in &list {
             action_names(doc, item, diags);
         }
-        redundant_entries(doc, &list, value, "redundant-action", "action", action_covers, diags);
+        redundant_entries(doc, &list, value, "redundant-action", "action", false, diags);
         if allow && negated {
             if let Some(m) = stmt.member("NotAction") {
                 diags.push(
@@ -258,7 +259,7 @@ fn lint_statement(doc: &Doc<'_>, stmt: &Stmt<'_>, diags: &mut Vec<Diagnostic>) {
                 diags.push(conditions::not_substituted(doc, item.text, &item.path, item.span));
             }
         }
-        redundant_entries(doc, &list, value, "redundant-resource", "resource", resource_covers, diags);
+        redundant_entries(doc, &list, value, "redundant-resource", "resource", true, diags);
         if negated {
             if let Some(m) = stmt.member("NotResource") {
                 if allow {
@@ -369,25 +370,111 @@ fn action_names(doc: &Doc<'_>, item: &Item<'_>, diags: &mut Vec<Diagnostic>) {
     diags.push(d);
 }
 
-/// Entries another entry of the same list already covers.
+/// A list entry prepared once for the coverage tests.
+struct Entry<'t> {
+    text: &'t str,
+    /// Has a wildcard and no variable, so it can cover other entries.
+    wild: bool,
+    glob: Option<Glob>,
+    pattern: Option<ResourcePattern>,
+}
+
+impl Entry<'_> {
+    /// Everything `other` matches, this entry matches too.
+    fn covers(&self, other: &Entry<'_>, resources: bool) -> bool {
+        let literal = !other.wild && !other.text.contains("${");
+        match (resources, literal) {
+            (false, true) => {
+                self.glob.as_ref().map_or(self.text.eq_ignore_ascii_case(other.text), |g| g.matches(other.text))
+            }
+            (true, true) => match &self.pattern {
+                Some(p) => p.matches(ParsedArn::parse(other.text).as_ref()),
+                None => self.text == other.text,
+            },
+            (false, false) => action_covers(self.text, other.text),
+            (true, false) => resource_covers(self.text, other.text),
+        }
+    }
+}
+
+/// The lowercase service an action or resource pattern is limited to;
+/// `None` when it may match several services.
+fn service_of(text: &str, resources: bool) -> Option<String> {
+    let service = if resources {
+        let scheme = Scheme::of(text)?;
+        let skip = if scheme == Scheme::Arn { 2 } else { 1 };
+        text.split(':').nth(skip)?
+    } else {
+        text.split_once(':')?.0
+    };
+    (!service.is_empty() && !has_wildcard(service)).then(|| service.to_ascii_lowercase())
+}
+
+/// Entries another entry of the same list already covers. Duplicates are
+/// found through a map and only wildcard entries of the same service (or
+/// spanning services) are tried as covers.
 fn redundant_entries(
     doc: &Doc<'_>,
     list: &[Item<'_>],
     value: &Json,
     code: &'static str,
     what: &str,
-    covers: fn(&str, &str) -> bool,
+    resources: bool,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if list.len() < 2 || !doc.budget.spend(list.len() * list.len()) {
+    if list.len() < 2 {
         return;
     }
-    for (i, item) in list.iter().enumerate() {
-        let by = list
-            .iter()
-            .enumerate()
-            .find(|(j, other)| *j != i && covers(other.text, item.text) && (*j < i || !covers(item.text, other.text)));
-        let Some((_, other)) = by else { continue };
+    let entries: Vec<Entry<'_>> = list
+        .iter()
+        .map(|item| {
+            let wild = has_wildcard(item.text) && !item.text.contains("${");
+            let glob = (wild && !resources).then(|| Glob::new(item.text, true));
+            let pattern = if wild && resources {
+                let mut escaped = String::with_capacity(item.text.len());
+                for c in item.text.chars() {
+                    if c == '\\' {
+                        escaped.push('\\');
+                    }
+                    escaped.push(c);
+                }
+                ResourcePattern::compile(&escaped).ok()
+            } else {
+                None
+            };
+            Entry { text: item.text, wild, glob, pattern }
+        })
+        .collect();
+    // Wildcard entries by the service they can match; `None` for entries
+    // that span services (`*`, `*:Describe*`, `arn:aws:*:...`).
+    let mut wild: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.wild) {
+        wild.entry(service_of(e.text, resources)).or_default().push(i);
+    }
+    let spanning = wild.get(&None).map_or(0, Vec::len);
+    let widest = wild.values().map(Vec::len).max().unwrap_or(0);
+    if !doc.budget.spend(list.len().saturating_mul(widest + spanning + 1)) {
+        return;
+    }
+    let mut first: BTreeMap<String, usize> = BTreeMap::new();
+    for ((i, item), entry) in list.iter().enumerate().zip(&entries) {
+        let key = if resources { String::from(item.text) } else { item.text.to_ascii_lowercase() };
+        let by = match first.get(&key) {
+            Some(&j) => Some(j),
+            None => {
+                first.insert(key, i);
+                let own = service_of(item.text, resources);
+                let same = own.is_some().then(|| wild.get(&own)).flatten().into_iter().flatten();
+                let candidates = same.chain(wild.get(&None).into_iter().flatten());
+                candidates.copied().find(|&j| {
+                    j != i
+                        && entries.get(j).is_some_and(|other| {
+                            other.covers(entry, resources) && (j < i || !entry.covers(other, resources))
+                        })
+                })
+            }
+        };
+        let Some(other) = by.and_then(|j| list.get(j)) else { continue };
         let message = if other.text == item.text {
             format!("`{}` is listed twice", item.text)
         } else {
