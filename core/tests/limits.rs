@@ -165,6 +165,13 @@ fn entries_in_one_list() {
         &store_codes(&one_policy(policy(vec![allow(json!("*"), resources(MAX_LIST_ENTRIES + 1))]))),
         "limit-list-entries",
     );
+    let principals = |n: usize| {
+        let arns: Vec<String> = (0..n).map(|i| format!("arn:aws:iam::111122223333:user/u{i}")).collect();
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": arns}}]});
+        json!({"account": "111122223333", "partition": "aws", "roles": {"r": {"trust": trust}}}).to_string()
+    };
+    accepted(&store_codes(&principals(MAX_LIST_ENTRIES)));
+    refused(&store_codes(&principals(MAX_LIST_ENTRIES + 1)), "limit-list-entries");
 }
 
 fn with_condition(condition: Value) -> String {
