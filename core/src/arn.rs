@@ -241,6 +241,12 @@ fn compile_tail(scheme: Scheme, head_parts: &[&str], resource: &str) -> Tail {
     match resource.bytes().position(|b| b == b'/' || b == b':') {
         Some(i) => {
             let kind = resource.get(..i).unwrap_or_default();
+            // A type that is all `*` (`arn:aws:wafv2:*:*:*/webacl/*`, used in AWS
+            // managed policies) covers every type; a partial wildcard (`u*/bob`)
+            // never matches, as the reference simulator has it (vector R11).
+            if !kind.is_empty() && kind.bytes().all(|b| b == b'*') {
+                return Tail::Whole(Glob::from_escaped(resource, false));
+            }
             if kind.contains(['*', '?', '\\']) {
                 return Tail::Never;
             }
@@ -365,6 +371,8 @@ mod tests {
         assert!(matches("arn:aws:ec2:us-east-1:*", "arn:aws:ec2:us-east-1:111122223333:instance/i-1"));
         assert!(!matches("arn:aws:ec2:*:444455556666:instance/*", "arn:aws:ec2:us-east-1:111122223333:instance/i-1"));
         assert!(!matches("arn:aws:iam::111122223333:u*/bob", "arn:aws:iam::111122223333:user/bob"));
+        assert!(matches("arn:aws:wafv2:*:*:*/webacl/*/*", "arn:aws:wafv2:us-east-1:1:regional/webacl/a/b"));
+        assert!(!matches("arn:aws:wafv2:*:*:*/webacl/*/*", "arn:aws:wafv2:us-east-1:1:regional/ipset/a/b"));
         assert!(matches("arn:aws:S3:::bucket/*", "arn:aws:s3:::bucket/key.txt"));
         assert!(matches(
             "arn:aws:lambda:us-east-1:111122223333:function:*",

@@ -282,8 +282,9 @@ impl Store {
 
         let mut resource_defs: Vec<u32> = Vec::new();
         if !self.resources.is_empty() {
-            if let Some(ids) =
-                (!self.resource_exact.is_empty()).then(|| self.resource_exact.get(&*resource_key(&request.resource))).flatten()
+            if let Some(ids) = (!self.resource_exact.is_empty())
+                .then(|| self.resource_exact.get(&*resource_key(&request.resource)))
+                .flatten()
             {
                 resource_defs.extend_from_slice(ids);
             }

@@ -9,7 +9,7 @@
 //! | statements in one policy | 1,000 | loading |
 //! | statements in a store | 100,000 | loading |
 //! | users / roles / groups | 100,000 / 20,000 / 20,000 | loading |
-//! | entries in one Action, Resource or Principal list | 1,000 | loading |
+//! | entries in one Action, Resource or Principal list | 5,000 | loading |
 //! | condition operators in a statement, keys under one operator | 64 / 64 | loading |
 //! | values for one condition key | 1,000 | loading |
 //! | one pattern or value (action, ARN, condition value) | 2,048 bytes | loading, requests |
@@ -42,8 +42,9 @@ pub const MAX_USERS: usize = 100_000;
 pub const MAX_ROLES: usize = 20_000;
 /// Most groups in one store.
 pub const MAX_GROUPS: usize = 20_000;
-/// Most entries in one Action, Resource or Principal list.
-pub const MAX_LIST_ENTRIES: usize = 1_000;
+/// Most entries in one Action, Resource or Principal list (AWS's own
+/// `ReadOnlyAccess` lists about 1,550 actions).
+pub const MAX_LIST_ENTRIES: usize = 5_000;
 /// Most condition operators in one statement.
 pub const MAX_CONDITION_OPERATORS: usize = 64;
 /// Most keys under one condition operator.

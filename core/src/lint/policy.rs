@@ -633,7 +633,7 @@ fn arn_shape(doc: &Doc<'_>, item: &Item<'_>, diags: &mut Vec<Diagnostic>) {
         if !(region.is_empty() && account.is_empty()) {
             if let Some(i) = resource.find(['/', ':']) {
                 let kind = resource.get(..i).unwrap_or_default();
-                if has_wildcard(kind) {
+                if has_wildcard(kind) && !kind.bytes().all(|b| b == b'*') {
                     diags.push(
                         finding("arn-wildcard-in-resource-type", format!("`{kind}` in `{text}` is a wildcard in the resource type: this entry never matches"))
                             .with_help("the resource type before the first `/` or `:` is compared literally (AWS documents wildcards there as invalid, and its reference simulator never matches them); write the type out, like `user/*`")

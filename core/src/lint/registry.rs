@@ -494,8 +494,8 @@ checks! {
         "Use `ForAllValues:` with the negated operator, or `ForAnyValue:` with the positive one."
     }
     "arn-wildcard-in-resource-type" Warning Lint Policy {
-        "A wildcard in the resource type of an ARN with a region or account (`arn:aws:iam::123456789012:u*/bob`).",
-        "The resource type is compared literally, so the entry never matches in Portcullis (AWS calls the form invalid and its reference simulator never matches it, although some AWS managed policies use it).",
+        "A partial wildcard in the resource type of an ARN with a region or account (`arn:aws:iam::123456789012:u*/bob`); a type that is just `*` covers every type and is fine.",
+        "The resource type is compared literally, so the entry never matches in Portcullis (AWS calls the form invalid and its reference simulator never matches it).",
         "Write the resource type out (`user/*`)."
     }
     "arn-dialect-mismatch" Warning Lint Policy {

@@ -8,7 +8,7 @@ use super::{
     ActionMatch, ActionPattern, Dialect, Effect, Policy, PrincipalEntry, PrincipalMatch, ResourceEntry, ResourceMatch,
     ServicePattern, Statement,
 };
-use crate::arn::{split_escaped, ArnError, ResourcePattern, Scheme};
+use crate::arn::{ArnError, ResourcePattern, Scheme};
 use crate::condition::{compile_condition_block, CompileContext};
 use crate::diag::{Diagnostic, Span};
 use crate::glob::Glob;
@@ -636,17 +636,10 @@ fn parse_resource(text: &str, substitutes: bool) -> Result<ResourceEntry, (&'sta
             )
         })?;
         if let Some(template) = template {
-            if let Some(scheme) = Scheme::of(text) {
-                let parts = split_escaped(&escaped, scheme.parts());
-                let head_has_var = parts.iter().take(scheme.parts() - 1).any(|p| p.contains("${"));
-                if head_has_var || parts.len() < scheme.parts() {
-                    return Err((
-                        "invalid-variable",
-                        format!("policy variables in `{text}` are outside the resource part"),
-                        String::from("variables are substituted only after the last fixed colon of an ARN, e.g. `arn:aws:s3:::bucket/${aws:username}/*`"),
-                    ));
-                }
-            } else {
+            // AWS documents variables only in the resource part, but its own
+            // managed policies use them in the account (`${aws:PrincipalAccount}`);
+            // any part may hold one. The text must still be an ARN.
+            if Scheme::of(text).is_none() {
                 return Err(arn_error(ArnError::NotAnArn));
             }
             return Ok(ResourceEntry::Template(template));

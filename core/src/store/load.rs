@@ -348,6 +348,7 @@ impl Loader {
 
         // Roles.
         let mut roles: Vec<Role> = Vec::new();
+        let mut role_spans: Vec<Span> = Vec::new();
         let mut role_ids: HashMap<String, RoleId> = HashMap::new();
         if let Some(r) = get("roles") {
             if let Some(members) = self.map(r, "`roles`", "/roles") {
@@ -424,6 +425,7 @@ impl Loader {
                         role_policies.iter().map(|&policy| Attachment { policy, via, assignment: None }).collect();
                     let set = sets.intern(attachments, &policies, &mut services);
                     role_ids.insert(m.key.clone(), to_u32(roles.len()));
+                    role_spans.push(m.key_span);
                     roles.push(Role {
                         name: m.key.clone(),
                         arn,
@@ -499,6 +501,7 @@ impl Loader {
 
         // Users.
         let mut users: Vec<User> = Vec::new();
+        let mut user_spans: Vec<Span> = Vec::new();
         let mut user_ids: HashMap<String, u32> = HashMap::new();
         if let Some(u) = get("users") {
             if let Some(members) = self.map(u, "`users`", "/users") {
@@ -583,6 +586,7 @@ impl Loader {
                             None => (user_arn(partition, &account, &m.key), account.clone()),
                         };
                     user_ids.insert(m.key.clone(), to_u32(users.len()));
+                    user_spans.push(m.key_span);
                     users.push(User {
                         name: m.key.clone(),
                         arn,
@@ -671,7 +675,7 @@ impl Loader {
                 self.diags.push(
                     Diagnostic::error("duplicate-arn", format!("two principals have the ARN `{}`", user.arn))
                         .with_help("principal ARNs must be unique")
-                        .at(join_pointer("/users", &user.name), Span::default()),
+                        .at(join_pointer("/users", &user.name), user_spans.get(i).copied().unwrap_or_default()),
                 );
             }
         }
@@ -680,7 +684,7 @@ impl Loader {
                 self.diags.push(
                     Diagnostic::error("duplicate-arn", format!("two principals have the ARN `{}`", role.arn))
                         .with_help("principal ARNs must be unique")
-                        .at(join_pointer("/roles", &role.name), Span::default()),
+                        .at(join_pointer("/roles", &role.name), role_spans.get(i).copied().unwrap_or_default()),
                 );
             }
         }
