@@ -453,3 +453,38 @@ fn huge_numbers_and_overlong_dates() {
     let huge = format!("{{\"account\": {}}}", "9".repeat(100_000));
     assert!(!quick("a 100,000-digit JSON number", || store_codes(&huge)).is_empty());
 }
+
+/// The worst decision a store within every limit can ask for: the whole
+/// store text spent on wildcard patterns of the slowest shape, all tested
+/// against the longest request resource. Run in release to measure:
+/// `cargo test --release -p portcullis-core --test limits worst_case -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement; slow in debug builds"]
+fn worst_case_decision() {
+    // Shapes that defeat the prefix and suffix checks: the matcher has to
+    // walk the input once per literal piece.
+    let unit = std::env::var("PORTCULLIS_WORST_UNIT").unwrap_or_else(|_| String::from("*a"));
+    let pattern = format!("arn:aws:s3:::{}*b*", unit.repeat((MAX_PATTERN_BYTES - 17) / unit.len()));
+    let per_statement = 8;
+    let statements = (MAX_STORE_BYTES - 4096) / ((pattern.len() + 3) * per_statement + 64);
+    let statement = allow(json!("s3:GetObject"), json!(vec![pattern.as_str(); per_statement]));
+    let policies: serde_json::Map<String, Value> = (0..statements.div_ceil(MAX_STATEMENTS_PER_POLICY))
+        .map(|p| {
+            let n = (statements - p * MAX_STATEMENTS_PER_POLICY).min(MAX_STATEMENTS_PER_POLICY);
+            (format!("P{p}"), policy(vec![statement.clone(); n]))
+        })
+        .collect();
+    let names: Vec<String> = policies.keys().cloned().collect();
+    let text = json!({"account": "111122223333", "partition": "aws", "policies": policies,
+        "users": {"alice": {"policies": names}}})
+    .to_string();
+    println!("store: {} bytes, {statements} statements, {} patterns", text.len(), statements * per_statement);
+    let start = Clock::now();
+    let store = Store::from_json_str(&text).unwrap();
+    println!("load: {:?}", start.elapsed());
+    let req = request(json!({"resource": format!("arn:aws:s3:::{}", "a".repeat(MAX_PATTERN_BYTES - 13))}));
+    let req = Request::from_json_str(&req.to_string()).unwrap();
+    let start = Clock::now();
+    let decision = store.evaluate(&req, None);
+    println!("decision: {:?} in {:?}", decision.reason, start.elapsed());
+}
