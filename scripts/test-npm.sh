@@ -8,10 +8,12 @@
 #   4. node --test: the API on the governance store; every conformance suite
 #      (testdata/ and PORTCULLIS_VECTORS) through the JS face; diagnostics and
 #      UTF-16 offsets on non-ASCII text; the CLI; README examples; pack
-#      contents and the .wasm size budget; the browser smoke test (Vite
-#      bundle in headless Debian chromium, screenshot in npm/test-output/)
+#      contents; the browser smoke test (Vite bundle in headless Debian
+#      chromium, screenshot in npm/test-output/browser/smoke.png)
 #   5. TypeScript type tests: tsc --noEmit on a usage example
 #   6. the benchmark script runs (a short run; numbers printed, not asserted)
+#   7. the size budget: the .wasm under 200 KiB gzipped
+# Steps 4-7 all run; the script fails at the end if any of them failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/versions.sh
@@ -39,11 +41,21 @@ cargo clippy -p portcullis-wasm --features js --target wasm32-unknown-unknown --
 step "build"
 scripts/build-npm.sh
 
+failed=()
 step "node tests"
-(cd npm && node --test test/*.test.mjs)
+(cd npm && node --test test/*.test.mjs) || failed+=("node tests")
 
 step "type tests"
-npm/node_modules/.bin/tsc -p npm/types-test/tsconfig.json
+npm/node_modules/.bin/tsc -p npm/types-test/tsconfig.json || failed+=("type tests")
 
 step "bench (short run)"
-node npm/bench/evaluate.mjs --size small --seconds 0.2
+node npm/bench/evaluate.mjs --size small --seconds 0.2 || failed+=("bench")
+
+step "size budget"
+node npm/test/budget.mjs || failed+=("size budget")
+
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "npm: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "npm: all passed"
