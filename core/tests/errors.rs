@@ -41,7 +41,10 @@ fn unknown_operator_in_a_deny_is_an_error_with_a_suggestion() {
     let (d, snippet) = one(&text);
     assert_eq!(d.code, "unknown-operator");
     assert_eq!(d.message, "unknown condition operator `NotIpAdress`");
-    assert_eq!(d.help.as_deref(), Some("did you mean `NotIpAddress`? an unknown operator would never match, so a Deny using it would fail open"));
+    assert_eq!(
+        d.help.as_deref(),
+        Some("did you mean `NotIpAddress`? an unknown operator would never match, so a Deny using it would fail open")
+    );
     assert_eq!(d.path, "/policies/P/Statement/0/Condition/NotIpAdress");
     assert_eq!(snippet, "\"NotIpAdress\"");
     assert_eq!((d.line, d.column), (6, 23));
@@ -50,8 +53,18 @@ fn unknown_operator_in_a_deny_is_an_error_with_a_suggestion() {
 #[test]
 fn malformed_values_are_errors() {
     for (cond, code, message, snippet) in [
-        (r#"{"IpAddress": {"acs:SourceIp": "203.0.113.0/33"}}"#, "invalid-cidr", "`203.0.113.0/33` is not an IP address or CIDR range", "\"203.0.113.0/33\""),
-        (r#"{"DateLessThan": {"acs:CurrentTime": "2026-13-01"}}"#, "invalid-date", "`2026-13-01` is not a date", "\"2026-13-01\""),
+        (
+            r#"{"IpAddress": {"acs:SourceIp": "203.0.113.0/33"}}"#,
+            "invalid-cidr",
+            "`203.0.113.0/33` is not an IP address or CIDR range",
+            "\"203.0.113.0/33\"",
+        ),
+        (
+            r#"{"DateLessThan": {"acs:CurrentTime": "2026-13-01"}}"#,
+            "invalid-date",
+            "`2026-13-01` is not a date",
+            "\"2026-13-01\"",
+        ),
         (r#"{"NumericLessThan": {"x": ["1", "10abc"]}}"#, "invalid-number", "`10abc` is not a number", "\"10abc\""),
         (r#"{"Bool": {"acs:MFAPresent": "yes"}}"#, "invalid-bool", "`yes` is not a boolean", "\"yes\""),
     ] {
@@ -67,7 +80,9 @@ fn malformed_values_are_errors() {
 #[test]
 fn a_bad_bool_in_an_allow_is_only_a_warning() {
     // AWS accepts it and never matches (vector C34); that can only take access away.
-    let text = with_policy(r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ecs:*", "Resource": "*", "Condition": {"Bool": {"acs:MFAPresent": "yes"}}}]}"#);
+    let text = with_policy(
+        r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ecs:*", "Resource": "*", "Condition": {"Bool": {"acs:MFAPresent": "yes"}}}]}"#,
+    );
     let store = Store::from_json_str(&text).unwrap();
     let w = &store.warnings()[0];
     assert_eq!((w.code.as_ref(), w.severity), ("invalid-bool", Severity::Warning));
@@ -76,13 +91,28 @@ fn a_bad_bool_in_an_allow_is_only_a_warning() {
 
 #[test]
 fn grammar_errors_name_the_element() {
-    let (d, snippet) = one(&with_policy(r#"{"Version": "1", "Statement": [{"Effect": "allow", "Action": "ecs:*", "Resource": "*"}]}"#));
+    let (d, snippet) = one(&with_policy(
+        r#"{"Version": "1", "Statement": [{"Effect": "allow", "Action": "ecs:*", "Resource": "*"}]}"#,
+    ));
     assert_eq!(d.message, "`allow` is not an Effect");
     assert_eq!(snippet, "\"allow\"");
     let fix = d.fix.unwrap();
-    assert_eq!((fix.replacement.as_str(), &text_of(&with_policy(r#"{"Version": "1", "Statement": [{"Effect": "allow", "Action": "ecs:*", "Resource": "*"}]}"#), fix.span)[..]), ("\"Allow\"", "\"allow\""));
+    assert_eq!(
+        (
+            fix.replacement.as_str(),
+            &text_of(
+                &with_policy(
+                    r#"{"Version": "1", "Statement": [{"Effect": "allow", "Action": "ecs:*", "Resource": "*"}]}"#
+                ),
+                fix.span
+            )[..]
+        ),
+        ("\"Allow\"", "\"allow\"")
+    );
 
-    let (d, snippet) = one(&with_policy(r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Actions": "ecs:*", "Action": "ecs:*", "Resource": "*"}]}"#));
+    let (d, snippet) = one(&with_policy(
+        r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Actions": "ecs:*", "Action": "ecs:*", "Resource": "*"}]}"#,
+    ));
     assert_eq!(d.message, "unknown element `Actions` in a statement");
     assert_eq!(d.help.as_deref(), Some("did you mean `Action`? element names are case-sensitive"));
     assert_eq!(snippet, "\"Actions\"");
@@ -90,11 +120,15 @@ fn grammar_errors_name_the_element() {
     let (d, _) = one(&with_policy(r#"{"Version": "2012-10-18", "Statement": []}"#));
     assert_eq!((d.code.as_ref(), d.message.as_str()), ("invalid-version", "unknown policy Version `2012-10-18`"));
 
-    let (d, snippet) = one(&with_policy(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s*:Get", "Resource": "*"}]}"#));
+    let (d, snippet) = one(&with_policy(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s*:Get", "Resource": "*"}]}"#,
+    ));
     assert_eq!(d.message, "`s*` is not a valid service prefix in `s*:Get`");
     assert_eq!(snippet, "\"s*:Get\"");
 
-    let (d, snippet) = one(&with_policy(r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ecs:*", "Resource": "acs:ecs"}]}"#));
+    let (d, snippet) = one(&with_policy(
+        r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ecs:*", "Resource": "acs:ecs"}]}"#,
+    ));
     assert_eq!(d.message, "`acs:ecs` has 2 of the 5 parts of an ARN");
     assert_eq!(snippet, "\"acs:ecs\"");
 }
@@ -119,7 +153,10 @@ fn unknown_references_suggest_the_nearest_name() {
     let all = errors(text);
     let messages: Vec<(&str, &str, &str)> =
         all.iter().map(|(d, s)| (d.message.as_str(), d.help.as_deref().unwrap_or(""), s.as_str())).collect();
-    assert!(messages.contains(&("unknown policy `ReadOnyl`", "did you mean `ReadOnly`?", "\"ReadOnyl\"")), "{messages:?}");
+    assert!(
+        messages.contains(&("unknown policy `ReadOnyl`", "did you mean `ReadOnly`?", "\"ReadOnyl\"")),
+        "{messages:?}"
+    );
     assert!(messages.contains(&("unknown group `dev`", "did you mean `devs`?", "\"dev\"")), "{messages:?}");
 }
 

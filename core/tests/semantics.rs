@@ -101,8 +101,17 @@ fn bool_binary_ip_arn_and_null() {
     assert_eq!(condition(json!({"NotIpAddress": {ip: ["10.0.0.0/8"]}}), json!({ip: "10.1.2.3"})), NO);
     assert_eq!(condition(json!({"NotIpAddress": {ip: ["10.0.0.0/8"]}}), json!({ip: "192.0.2.1"})), OK);
     let arn = "aws:SourceArn";
-    assert_eq!(condition(json!({"ArnLike": {arn: "arn:aws:sns:*:111122223333:topic-?"}}), json!({arn: "arn:aws:sns:eu-west-1:111122223333:topic-a"})), OK);
-    assert_eq!(condition(json!({"ArnNotEquals": {arn: "arn:aws:sns:*:*:*"}}), json!({arn: "arn:aws:sns:eu-west-1:1:t"})), NO);
+    assert_eq!(
+        condition(
+            json!({"ArnLike": {arn: "arn:aws:sns:*:111122223333:topic-?"}}),
+            json!({arn: "arn:aws:sns:eu-west-1:111122223333:topic-a"})
+        ),
+        OK
+    );
+    assert_eq!(
+        condition(json!({"ArnNotEquals": {arn: "arn:aws:sns:*:*:*"}}), json!({arn: "arn:aws:sns:eu-west-1:1:t"})),
+        NO
+    );
     assert_eq!(condition(json!({"Null": {"aws:TokenIssueTime": "false"}}), json!({"aws:TokenIssueTime": "x"})), OK);
     // JSON null in the context means the key is absent.
     assert_eq!(condition(json!({"Null": {"aws:TokenIssueTime": "true"}}), json!({"aws:TokenIssueTime": null})), OK);
@@ -120,8 +129,12 @@ fn missing_keys_follow_the_table() {
     assert_eq!(condition(json!({"ForAnyValue:StringLike": {k: "a*"}}), json!({k: ["b", "ab"]})), OK);
     assert_eq!(condition(json!({"ForAllValues:StringLike": {k: "a*"}}), json!({k: ["b", "ab"]})), NO);
     // Several operators and several keys are ANDed.
-    let both = json!({"StringEquals": {k: "a", "aws:RequestedRegion": "eu-west-1"}, "Bool": {"aws:SecureTransport": "true"}});
-    assert_eq!(condition(both.clone(), json!({k: "a", "aws:RequestedRegion": "eu-west-1", "aws:SecureTransport": "true"})), OK);
+    let both =
+        json!({"StringEquals": {k: "a", "aws:RequestedRegion": "eu-west-1"}, "Bool": {"aws:SecureTransport": "true"}});
+    assert_eq!(
+        condition(both.clone(), json!({k: "a", "aws:RequestedRegion": "eu-west-1", "aws:SecureTransport": "true"})),
+        OK
+    );
     assert_eq!(condition(both, json!({k: "a", "aws:RequestedRegion": "eu-west-1"})), NO);
 }
 
@@ -138,20 +151,31 @@ fn variables_resolve_from_context_and_store() {
     }));
     // The principal's tags come from the store.
     let allowed = |resource: &str, context: Value| {
-        decide(&s, json!({"principal": "user/alice", "action": "s3:PutObject", "resource": resource, "context": context})).allowed()
+        decide(
+            &s,
+            json!({"principal": "user/alice", "action": "s3:PutObject", "resource": resource, "context": context}),
+        )
+        .allowed()
     };
     assert!(allowed("arn:aws:s3:::home/payments/a.txt", json!({})));
     assert!(!allowed("arn:aws:s3:::home/other/a.txt", json!({})));
     // The request overrides a derived key.
     assert!(allowed("arn:aws:s3:::home/other/a.txt", json!({"aws:PrincipalTag/team": "other"})));
-    let get = decide(&s, json!({"principal": "user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::x/y", "context": {"s3:prefix": "payments/shared"}}));
+    let get = decide(
+        &s,
+        json!({"principal": "user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::x/y", "context": {"s3:prefix": "payments/shared"}}),
+    );
     assert!(get.allowed());
 }
 
 #[test]
 fn action_and_resource_matching() {
-    let s = aws_with(json!({"Effect": "Allow", "Action": ["ec2:Describe*", "s3:Get?bject"], "Resource": ["arn:aws:ec2:*:111122223333:instance/*", "arn:aws:s3:::b/*"]}));
-    let go = |action: &str, resource: &str| decide(&s, json!({"principal": "user/alice", "action": action, "resource": resource})).reason;
+    let s = aws_with(
+        json!({"Effect": "Allow", "Action": ["ec2:Describe*", "s3:Get?bject"], "Resource": ["arn:aws:ec2:*:111122223333:instance/*", "arn:aws:s3:::b/*"]}),
+    );
+    let go = |action: &str, resource: &str| {
+        decide(&s, json!({"principal": "user/alice", "action": action, "resource": resource})).reason
+    };
     assert_eq!(go("EC2:describeinstances", "arn:aws:ec2:eu-west-1:111122223333:instance/i-1"), OK);
     assert_eq!(go("ec2:DescribeInstances", "arn:aws:ec2:eu-west-1:444455556666:instance/i-1"), NO);
     assert_eq!(go("s3:GetObject", "arn:aws:s3:::b/deep/key"), OK);
@@ -163,12 +187,16 @@ fn action_and_resource_matching() {
         "policies": {"Tags": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*:ListTagResources", "Resource": "*"}]}},
         "users": {"u": {"policies": ["Tags"]}}
     }));
-    let d = decide(&ram, json!({"principal": "user/u", "action": "ecs:ListTagResources", "resource": "acs:ecs:cn-hangzhou:1234567890123456:instance/i"}));
+    let d = decide(
+        &ram,
+        json!({"principal": "user/u", "action": "ecs:ListTagResources", "resource": "acs:ecs:cn-hangzhou:1234567890123456:instance/i"}),
+    );
     assert!(d.allowed());
 }
 
 fn governance() -> Store {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/vectors/governance.json")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/vectors/governance.json")).unwrap();
     let file: Value = serde_json::from_str(&text).unwrap();
     store(file["store"].clone())
 }
@@ -201,9 +229,12 @@ fn decisions_explain_themselves() {
     assert!(kinds.contains(&"boundary") && kinds.contains(&"guardrail"), "{kinds:?}");
 
     // Explicit deny lists the denying statements only.
-    let d = explain(&s, json!({"principal": "user/bob", "action": "ecs:DeleteInstance",
+    let d = explain(
+        &s,
+        json!({"principal": "user/bob", "action": "ecs:DeleteInstance",
         "resource": "acs:ecs:cn-hangzhou:1234567890123456:instance/prod-web-1",
-        "context": {"acs:CurrentTime": "2026-11-23T10:00:00Z", "acs:SourceIp": "198.51.100.9", "acs:MFAPresent": true}}));
+        "context": {"acs:CurrentTime": "2026-11-23T10:00:00Z", "acs:SourceIp": "198.51.100.9", "acs:MFAPresent": true}}),
+    );
     assert_eq!(d["reason"], "ExplicitDeny");
     assert_eq!(d["matched"].as_array().unwrap().len(), 1);
     assert_eq!(d["matched"][0]["sid"], "ProdDeletesOnlyFromOffice");
@@ -211,16 +242,22 @@ fn decisions_explain_themselves() {
     assert_eq!(d["matched"][0]["via"], "guardrails");
 
     // An expired elevation says so.
-    let d = explain(&s, json!({"principal": "user/bob", "action": "ecs:DeleteInstance",
+    let d = explain(
+        &s,
+        json!({"principal": "user/bob", "action": "ecs:DeleteInstance",
         "resource": "acs:ecs:cn-hangzhou:1234567890123456:instance/prod-web-1",
-        "context": {"acs:CurrentTime": "2026-11-23T13:00:00Z", "acs:SourceIp": "203.0.113.7", "acs:MFAPresent": true}}));
+        "context": {"acs:CurrentTime": "2026-11-23T13:00:00Z", "acs:SourceIp": "203.0.113.7", "acs:MFAPresent": true}}),
+    );
     assert_eq!(d["reason"], "ImplicitDeny");
     assert_eq!(d["notes"][0], "assignment of role Prod_Admin (INC-4821) ended at 2026-11-23T13:00:00Z");
     assert_eq!(d["missing"], json!(["allow"]));
 
     // The boundary is named as what was missing.
-    let d = explain(&s, json!({"principal": "user/alice", "action": "ram:CreateUser",
-        "resource": "acs:ram::1234567890123456:user/eve", "context": {"acs:CurrentTime": "2026-11-23T10:00:00Z"}}));
+    let d = explain(
+        &s,
+        json!({"principal": "user/alice", "action": "ram:CreateUser",
+        "resource": "acs:ram::1234567890123456:user/eve", "context": {"acs:CurrentTime": "2026-11-23T10:00:00Z"}}),
+    );
     assert_eq!(d["missing"], json!(["boundary"]));
     assert_eq!(d["matched"][0]["policy"], "LegacyAdministratorAccess");
 }
@@ -246,15 +283,24 @@ fn time_bound_assignments_need_a_clock() {
 fn break_glass_raises_an_alert_only_when_it_allows() {
     let s = governance();
     let ctx = json!({"acs:CurrentTime": "2026-11-23T10:00:00Z", "acs:SourceIp": "203.0.113.7", "acs:MFAPresent": true});
-    let d = explain(&s, json!({"principal": "user/erin", "action": "rds:DeleteDBInstance",
-        "resource": "acs:rds:cn-hangzhou:1234567890123456:dbinstance/prod-db-1", "context": ctx}));
+    let d = explain(
+        &s,
+        json!({"principal": "user/erin", "action": "rds:DeleteDBInstance",
+        "resource": "acs:rds:cn-hangzhou:1234567890123456:dbinstance/prod-db-1", "context": ctx}),
+    );
     assert_eq!(d["alerts"], json!(["break-glass"]));
-    let d = explain(&s, json!({"principal": "user/erin", "action": "actiontrail:StopLogging",
-        "resource": "acs:actiontrail:cn-hangzhou:1234567890123456:trail/main", "context": ctx}));
+    let d = explain(
+        &s,
+        json!({"principal": "user/erin", "action": "actiontrail:StopLogging",
+        "resource": "acs:actiontrail:cn-hangzhou:1234567890123456:trail/main", "context": ctx}),
+    );
     assert_eq!(d["alerts"], json!([]));
     // A session of the break-glass role itself alerts too.
-    let d = explain(&s, json!({"principal": "role/Break_Glass_Admin", "session": {"name": "oncall"}, "action": "ecs:StopInstance",
-        "resource": "acs:ecs:cn-hangzhou:1234567890123456:instance/prod-web-1", "context": ctx}));
+    let d = explain(
+        &s,
+        json!({"principal": "role/Break_Glass_Admin", "session": {"name": "oncall"}, "action": "ecs:StopInstance",
+        "resource": "acs:ecs:cn-hangzhou:1234567890123456:instance/prod-web-1", "context": ctx}),
+    );
     assert_eq!((d["decision"].as_str(), d["alerts"].clone()), (Some("Allow"), json!(["break-glass"])));
 }
 
@@ -263,8 +309,11 @@ fn role_sessions_and_assume_role() {
     let s = governance();
     let ctx = json!({"acs:CurrentTime": "2026-11-23T10:00:00Z"});
     // The session ARN form of a store role works like role/<name>.
-    let d = decide(&s, json!({"principal": "acs:ram::1234567890123456:role/staging-deploy-agent/build-1", "action": "oss:PutObject",
-        "resource": "acs:oss:*:1234567890123456:staging-assets/app.js", "context": ctx}));
+    let d = decide(
+        &s,
+        json!({"principal": "acs:ram::1234567890123456:role/staging-deploy-agent/build-1", "action": "oss:PutObject",
+        "resource": "acs:oss:*:1234567890123456:staging-assets/app.js", "context": ctx}),
+    );
     assert!(d.allowed());
     // RAM needs the caller's own allow as well as the trust policy.
     let no_identity = store(json!({
@@ -272,7 +321,10 @@ fn role_sessions_and_assume_role() {
         "roles": {"r": {"trust": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"RAM": ["acs:ram::1:root"]}}]}}},
         "users": {"u": {}}
     }));
-    let d = decide(&no_identity, json!({"principal": "user/u", "action": "sts:AssumeRole", "resource": "acs:ram::1:role/r"}));
+    let d = decide(
+        &no_identity,
+        json!({"principal": "user/u", "action": "sts:AssumeRole", "resource": "acs:ram::1:role/r"}),
+    );
     assert_eq!(d.reason, Reason::ImplicitDeny);
     // AWS: a trust policy naming the caller in the same account is enough.
     let aws = store(json!({
@@ -280,7 +332,10 @@ fn role_sessions_and_assume_role() {
         "roles": {"r": {"trust": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::111122223333:user/u"}}]}}},
         "users": {"u": {}}
     }));
-    let d = decide(&aws, json!({"principal": "user/u", "action": "sts:AssumeRole", "resource": "arn:aws:iam::111122223333:role/r"}));
+    let d = decide(
+        &aws,
+        json!({"principal": "user/u", "action": "sts:AssumeRole", "resource": "arn:aws:iam::111122223333:role/r"}),
+    );
     assert!(d.allowed());
 }
 
@@ -292,8 +347,11 @@ fn sessions_expire_after_max_session_seconds() {
         "roles": {"r": {"policies": ["P"], "maxSessionSeconds": 3600}}
     }));
     let at = |now: &str| {
-        decide(&s, json!({"principal": "role/r", "session": {"name": "s", "issuedAt": "2026-11-23T10:00:00Z"},
-            "action": "ecs:StartInstance", "resource": "*", "context": {"acs:CurrentTime": now}}))
+        decide(
+            &s,
+            json!({"principal": "role/r", "session": {"name": "s", "issuedAt": "2026-11-23T10:00:00Z"},
+            "action": "ecs:StartInstance", "resource": "*", "context": {"acs:CurrentTime": now}}),
+        )
     };
     assert!(at("2026-11-23T10:59:59Z").allowed());
     let late = at("2026-11-23T11:00:00Z");
@@ -319,7 +377,11 @@ fn resource_tags_and_accounts_come_from_the_store() {
         "resources": {"acs:ecs:*:*:instance/blue-*": {"tags": {"team": "blue"}}}
     }));
     assert!(decide(&s, json!({"principal": "user/u", "action": "ecs:StopInstance", "resource": "acs:ecs:cn-hangzhou:1:instance/blue-1"})).allowed());
-    assert!(!decide(&s, json!({"principal": "user/u", "action": "ecs:StopInstance", "resource": "acs:ecs:cn-hangzhou:1:instance/red-1"})).allowed());
+    assert!(!decide(
+        &s,
+        json!({"principal": "user/u", "action": "ecs:StopInstance", "resource": "acs:ecs:cn-hangzhou:1:instance/red-1"})
+    )
+    .allowed());
 }
 
 #[test]
@@ -328,7 +390,10 @@ fn unknown_and_external_principals_are_denied_with_a_note() {
     let d = explain(&s, json!({"principal": "user/nobody", "action": "ecs:DescribeInstances", "resource": "*"}));
     assert_eq!(d["reason"], "ImplicitDeny");
     assert_eq!(d["notes"][0], "principal user/nobody is not in the store; only resource policies can allow it");
-    let d = explain(&s, json!({"principal": "acs:ram::999:user/x", "action": "ecs:DescribeInstances", "resource": "acs:ecs:cn-hangzhou:1234567890123456:instance/a"}));
+    let d = explain(
+        &s,
+        json!({"principal": "acs:ram::999:user/x", "action": "ecs:DescribeInstances", "resource": "acs:ecs:cn-hangzhou:1234567890123456:instance/a"}),
+    );
     assert_eq!(d["reason"], "ImplicitDeny");
     assert!(d["notes"].to_string().contains("cross-account"), "{d}");
 }
