@@ -340,7 +340,12 @@ impl Reader<'_> {
                         .ok_or_else(|| self.syntax("unpaired surrogate in \\u escape", start, self.pos))?
                 }
             }
-            _ => return Err(self.syntax("unknown escape in string", start, self.pos)),
+            _ => {
+                // Underline the whole character after the backslash, which may be several bytes.
+                let at = self.pos - 1;
+                let end = at + self.text.get(at..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
+                return Err(self.syntax("unknown escape in string", start, end));
+            }
         };
         out.push(c);
         Ok(())
@@ -352,10 +357,16 @@ impl Reader<'_> {
             .get(self.pos..self.pos + 4)
             .ok_or_else(|| self.syntax("\\u must be followed by four hex digits", escape_start, self.bytes.len()))?;
         let mut value = 0u32;
-        for &d in digits {
+        for (i, &d) in digits.iter().enumerate() {
+            // The span ends after the offending character, which may be
+            // several bytes long (the digits before it are ASCII).
+            let bad_end = || {
+                (self.pos + i + self.text.get(self.pos + i..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8))
+                    .min(self.bytes.len())
+            };
             let v = (d as char)
                 .to_digit(16)
-                .ok_or_else(|| self.syntax("\\u must be followed by four hex digits", escape_start, self.pos + 4))?;
+                .ok_or_else(|| self.syntax("\\u must be followed by four hex digits", escape_start, bad_end()))?;
             value = value * 16 + v;
         }
         self.pos += 4;
