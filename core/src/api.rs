@@ -156,6 +156,34 @@ pub fn check(text: &str) -> CheckAnswer {
 /// (expired role assignments). The registry of every finding and its
 /// documentation is [`crate::lint::CHECKS`] (`docs/checks.md`).
 pub fn check_with(text: &str, options: &CheckOptions) -> CheckAnswer {
+    check_then(text, |json, parsed, diagnostics| match parsed {
+        Parsed::Policy(policy, kind) => lint::lint_policy(json, policy, kind, diagnostics),
+        Parsed::Store => lint::lint_store(json, options, diagnostics),
+    })
+}
+
+/// The findings that decide whether a store or policy document loads: its
+/// errors and the warnings of loading, without the policy checks of
+/// [`check`]. For builds that leave the checks out: the raw Wasm ABI, whose
+/// size budget the checks' catalog and messages would exceed. Nothing of
+/// [`crate::lint`] is reachable from here, so the linker drops it.
+pub fn validate(text: &str) -> CheckAnswer {
+    check_then(text, |_, _, _| {})
+}
+
+pub fn validate_json_str(text: &str) -> String {
+    to_json(&validate(text))
+}
+
+/// What [`check_then`] parsed, for the checks that follow.
+enum Parsed<'a> {
+    Policy(&'a crate::policy::Policy, PolicyKind),
+    Store,
+}
+
+/// Parses and loads `text` as a store or a policy, then runs `more` (the
+/// linter, or nothing) over what loaded.
+fn check_then(text: &str, more: impl FnOnce(&json::Json, Parsed<'_>, &mut Vec<Diagnostic>)) -> CheckAnswer {
     let json = match json::parse(text, JsonLimits::default()) {
         Ok(json) => json,
         Err(e) => {
@@ -169,7 +197,7 @@ pub fn check_with(text: &str, options: &CheckOptions) -> CheckAnswer {
         let mut diagnostics = Vec::new();
         let policy_kind = guess_policy_kind(&json);
         if let Some(policy) = parse_policy(&json, policy_kind, "", &mut diagnostics) {
-            lint::lint_policy(&json, &policy, policy_kind, &mut diagnostics);
+            more(&json, Parsed::Policy(&policy, policy_kind), &mut diagnostics);
         }
         (CheckedKind::Policy, diagnostics)
     } else {
@@ -177,7 +205,7 @@ pub fn check_with(text: &str, options: &CheckOptions) -> CheckAnswer {
             Ok(store) => store.warnings().to_vec(),
             Err(e) => e.diagnostics,
         };
-        lint::lint_store(&json, options, &mut diagnostics);
+        more(&json, Parsed::Store, &mut diagnostics);
         (CheckedKind::Store, diagnostics)
     };
     diag::sort(&mut diagnostics);
@@ -246,4 +274,30 @@ struct VersionAnswer {
 
 pub fn version_json() -> String {
     to_json(&VersionAnswer { tag: "success", engine: crate::VERSION })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check, validate, CheckedKind};
+
+    #[test]
+    fn validate_is_check_without_the_policy_checks() {
+        // A valid policy with a lint finding (a wildcard action with `*` resource).
+        let lax = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+        assert!(!check(lax).diagnostics.is_empty());
+        let validated = validate(lax);
+        assert_eq!(validated.kind, CheckedKind::Policy);
+        assert!(validated.diagnostics.is_empty());
+        // Errors are the same findings, in the same places.
+        let typo = r#"{"Version": "1", "Statement": [{"Effect": "Alow", "Action": "ecs:*", "Resource": "*"}]}"#;
+        let errors = |answer: super::CheckAnswer| -> alloc::vec::Vec<_> {
+            answer.diagnostics.into_iter().filter(|d| d.is_error()).collect()
+        };
+        assert!(!errors(validate(typo)).is_empty());
+        assert_eq!(errors(validate(typo)), errors(check(typo)));
+        let store = r#"{"policies": {"P": {"Version": "1", "Statement": []}}, "users": {"a": {"policies": ["Q"]}}}"#;
+        assert_eq!(validate(store).kind, CheckedKind::Store);
+        assert_eq!(errors(validate(store)), errors(check(store)));
+        assert_eq!(validate("{").kind, CheckedKind::Unknown);
+    }
 }
