@@ -82,7 +82,7 @@ pub fn request_from_input(input: RequestInput) -> Result<Request, Failure> {
 
 /// The Decision JSON of DESIGN.md.
 pub fn decision_json(store: &Store, request: &Request, decision: &Decision) -> String {
-    to_json(&decision.explain(store, request))
+    decision.explain(store, request).to_json()
 }
 
 /// Parses `text` as a request, decides it, and returns the Decision JSON.

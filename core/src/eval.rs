@@ -579,7 +579,9 @@ impl Store {
             if break_glass {
                 decision.alerts.push(Alert::BreakGlass);
             }
-            decision.matched = collect(hits, |h| !matches!(h.role, Part::Identity { .. }) || counts(h));
+            // The granting statements; the caps that let them through
+            // (boundaries, guardrails, session policy) are implied.
+            decision.matched = collect(hits, |h| matches!(h.role, Part::Resource(_) | Part::Trust(_)) || counts(h));
             return decision;
         }
 

@@ -226,7 +226,8 @@ fn decisions_explain_themselves() {
     assert_eq!(first["sid"], "EditNonProd");
     assert_eq!(first["path"], "/policies/DevStagingEditor/Statement/0");
     let kinds: Vec<&str> = d["matched"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"boundary") && kinds.contains(&"guardrail"), "{kinds:?}");
+    // On Allow, the granting statements; the caps that let them through are implied.
+    assert_eq!(kinds, ["identity", "identity"]);
 
     // Explicit deny lists the denying statements only.
     let d = explain(
@@ -435,4 +436,32 @@ fn assigned_role_boundaries_cap_their_own_grants() {
     assert_eq!(go("ecs:StartInstance"), Reason::Allowed);
     assert_eq!(go("oss:GetObject"), Reason::Allowed);
     assert_eq!(go("rds:DeleteDBInstance"), Reason::ImplicitDeny);
+}
+
+#[test]
+fn the_direct_json_writer_matches_serde() {
+    // The request path writes Decision JSON by hand; serde consumers get the
+    // same text. Cover every kind of entry: workload decisions, notes, sessions.
+    let workload = store(portcullis_workload::store(portcullis_workload::Size::Small));
+    let mut cases: Vec<(&Store, Request)> = portcullis_workload::requests(portcullis_workload::Size::Small, 300)
+        .into_iter()
+        .map(|r| (&workload, request(r)))
+        .collect();
+    let gov = governance();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/vectors/governance.json")).unwrap();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    for case in file["cases"].as_array().unwrap() {
+        cases.push((&gov, request(case["request"].clone())));
+    }
+    cases.push((&gov, request(json!({"principal": "user/\"quoted\"\n", "action": "ecs:X", "resource": "*"}))));
+    let mut kinds = std::collections::BTreeSet::new();
+    for (s, r) in &cases {
+        let d = s.evaluate(r, portcullis_core::Instant::parse("2026-11-23T12:00:00Z"));
+        let explained = d.explain(s, r);
+        let by_serde = serde_json::to_string(&explained).unwrap();
+        assert_eq!(explained.to_json(), by_serde);
+        kinds.insert(format!("{:?}/{}/{}", d.reason, d.matched.len().min(2), d.notes.len().min(1)));
+    }
+    assert!(kinds.len() >= 6, "too few kinds of decisions covered: {kinds:?}");
 }

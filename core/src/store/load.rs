@@ -335,7 +335,7 @@ impl Loader {
                         statement_count += doc.statements.len();
                         let index = StatementIndex::build([&doc], &mut services);
                         policy_ids.insert(m.key.clone(), to_u32(policies.len()));
-                        policies.push(NamedPolicy { name: m.key.clone(), doc, index, path });
+                        policies.push(NamedPolicy { name: m.key.clone(), doc, index });
                     } else {
                         // Keep references to it from cascading into "unknown policy".
                         policy_ids.insert(m.key.clone(), u32::MAX);

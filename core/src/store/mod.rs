@@ -78,8 +78,6 @@ pub(crate) struct NamedPolicy {
     pub name: String,
     pub doc: Policy,
     pub index: StatementIndex,
-    /// JSON pointer of the document in the store text.
-    pub path: String,
 }
 
 /// A policy reaching a principal, and by which path.

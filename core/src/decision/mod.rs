@@ -2,17 +2,20 @@
 //!
 //! A [`Decision`] refers to policies and paths by index, so evaluating does
 //! not format text; [`Decision::explain`] pairs it with the store and the
-//! request for display or serialization (the JSON shape of DESIGN.md).
+//! request for display or serialization (the JSON shape of DESIGN.md):
+//! [`Explained::write_json`] on the request path, serde where a structured
+//! serializer is wanted; both give the same JSON.
 
-use alloc::format;
+mod write;
+
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt::{self, Write as _};
 
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
 use crate::diag::Span;
-use crate::json::join_pointer;
 use crate::policy::{Effect, Policy, PolicyKind};
 use crate::request::Request;
 use crate::store::{AssignmentId, PolicyId, RoleId, Store, ViaId};
@@ -158,20 +161,80 @@ pub struct Explained<'a> {
     pub request: &'a Request,
 }
 
-/// One matched statement, resolved to names and places.
+/// One matched statement, resolved to names and places. Its text fields
+/// write themselves into the output (no intermediate strings).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MatchedView<'a> {
     pub policy: &'a str,
-    pub via: String,
+    pub via: Via<'a>,
     pub kind: &'static str,
     pub statement: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<&'a str>,
     pub effect: &'static str,
     /// JSON pointer to the statement: in the store, or (`/session/...`) in the request.
-    pub path: String,
+    pub path: StatementPointer<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+}
+
+/// How a policy reached the principal: `group/developers > role/Dev`, `resource/<arn>`, ...
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Via<'a> {
+    prefix: &'static str,
+    name: &'a str,
+}
+
+impl fmt::Display for Via<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.prefix)?;
+        f.write_str(self.name)
+    }
+}
+
+impl Serialize for Via<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// `/policies/<name>/Statement/<i>` and the like, escaped as RFC 6901 asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementPointer<'a> {
+    /// Pointer segments before `Statement`, the first a fixed word.
+    base: [&'a str; 3],
+    /// `None` when `Statement` is a single object rather than an array.
+    index: Option<u32>,
+}
+
+impl fmt::Display for StatementPointer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for segment in self.base.iter().filter(|s| !s.is_empty()) {
+            f.write_char('/')?;
+            if !segment.contains(['~', '/']) {
+                f.write_str(segment)?;
+                continue;
+            }
+            for c in segment.chars() {
+                match c {
+                    '~' => f.write_str("~0")?,
+                    '/' => f.write_str("~1")?,
+                    c => f.write_char(c)?,
+                }
+            }
+        }
+        f.write_str("/Statement")?;
+        match self.index {
+            Some(i) => write!(f, "/{i}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Serialize for StatementPointer<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 impl<'a> Explained<'a> {
@@ -181,43 +244,41 @@ impl<'a> Explained<'a> {
 
     fn view(&self, m: &Matched) -> MatchedView<'a> {
         let store = self.store;
-        let (policy_name, via, doc, base): (&'a str, String, Option<&'a Policy>, String) = match m.source {
+        let session_name = self.request.session.as_ref().map_or("", |s| s.name.as_str());
+        let (policy_name, via, doc, base): (&'a str, Via<'a>, Option<&'a Policy>, [&'a str; 3]) = match m.source {
             Source::Named { policy, via } => match store.policy(policy) {
-                Some(p) => (p.name.as_str(), String::from(store.via(via)), Some(&p.doc), p.path.clone()),
-                None => ("", String::new(), None, String::new()),
+                Some(p) => {
+                    (p.name.as_str(), Via { prefix: "", name: store.via(via) }, Some(&p.doc), ["policies", &p.name, ""])
+                }
+                None => ("", Via { prefix: "", name: "" }, None, ["", "", ""]),
             },
             Source::Resource { resource } => match store.resource(resource) {
                 Some(r) => (
                     r.key.as_str(),
-                    format!("resource/{}", r.key),
+                    Via { prefix: "resource/", name: &r.key },
                     r.policy.as_ref(),
-                    join_pointer(&join_pointer("/resources", &r.key), "policy"),
+                    ["resources", &r.key, "policy"],
                 ),
-                None => ("", String::new(), None, String::new()),
+                None => ("", Via { prefix: "", name: "" }, None, ["", "", ""]),
             },
             Source::Trust { role } => match store.role(role) {
                 Some(r) => (
                     r.name.as_str(),
-                    format!("role/{}", r.name),
+                    Via { prefix: "role/", name: &r.name },
                     r.trust.as_ref(),
-                    join_pointer(&join_pointer("/roles", &r.name), "trust"),
+                    ["roles", &r.name, "trust"],
                 ),
-                None => ("", String::new(), None, String::new()),
+                None => ("", Via { prefix: "", name: "" }, None, ["", "", ""]),
             },
             Source::Session => (
                 "session",
-                format!("session/{}", self.request.session.as_ref().map_or("", |s| s.name.as_str())),
+                Via { prefix: "session/", name: session_name },
                 self.request.session.as_ref().and_then(|s| s.policy.as_ref()),
-                String::from("/session/policy"),
+                ["session", "policy", ""],
             ),
         };
         let statement = doc.and_then(|d| d.statements.get(m.statement as usize));
         let single = doc.is_some_and(|d| d.statement_is_object);
-        let path = if single {
-            join_pointer(&base, "Statement")
-        } else {
-            join_pointer(&join_pointer(&base, "Statement"), &format!("{}", m.statement))
-        };
         MatchedView {
             policy: policy_name,
             via,
@@ -225,84 +286,22 @@ impl<'a> Explained<'a> {
             statement: m.statement,
             sid: statement.and_then(|s| s.sid.as_deref()),
             effect: m.effect.as_str(),
-            path,
+            path: StatementPointer { base, index: (!single).then_some(m.statement) },
             span: statement.map(|s| s.span).filter(|s| *s != Span::default() && m.source != Source::Session),
         }
     }
 
     /// The notes as sentences.
     pub fn notes(&self) -> impl Iterator<Item = String> + '_ {
-        self.decision.notes.iter().map(move |n| self.note_text(n))
-    }
-
-    fn note_text(&self, note: &Note) -> String {
-        let store = self.store;
-        let assignment = |id: AssignmentId| {
-            let a = store.assignment(id);
-            let role = a.and_then(|a| store.role(a.role)).map_or("", |r| r.name.as_str());
-            let reason = a.and_then(|a| a.reason.as_deref()).map(|r| format!(" ({r})")).unwrap_or_default();
-            (a, role, reason)
-        };
-        match note {
-            Note::AssignmentNotStarted(id) => {
-                let (a, role, reason) = assignment(*id);
-                let at = a.and_then(|a| a.not_before).map(Instant::to_rfc3339).unwrap_or_default();
-                format!("assignment of role {role}{reason} starts at {at}")
-            }
-            Note::AssignmentEnded(id) => {
-                let (a, role, reason) = assignment(*id);
-                let at = a.and_then(|a| a.not_after).map(Instant::to_rfc3339).unwrap_or_default();
-                format!("assignment of role {role}{reason} ended at {at}")
-            }
-            Note::AssignmentNeedsTime(id) => {
-                let (_, role, reason) = assignment(*id);
-                format!("assignment of role {role}{reason} is time-bound and the request has no current time, so it is not in force")
-            }
-            Note::UnknownPrincipal(p) => {
-                format!("principal {p} is not in the store; only resource policies can allow it")
-            }
-            Note::NoTrustPolicy(role) => {
-                format!(
-                    "role {} has no trust policy, so nobody can assume it",
-                    store.role(*role).map_or("", |r| r.name.as_str())
-                )
-            }
-            Note::SessionExpired { role, at } => format!(
-                "the session of role {} expired at {} (maxSessionSeconds)",
-                store.role(*role).map_or("", |r| r.name.as_str()),
-                at.to_rfc3339()
-            ),
-            Note::CrossAccount { principal, resource } => {
-                format!("cross-account request (principal in {principal}, resource in {resource}): identity and resource policies must both allow")
-            }
-        }
+        self.decision
+            .notes
+            .iter()
+            .map(move |note| alloc::string::ToString::to_string(&NoteText { explained: *self, note }))
     }
 
     /// The decision in one sentence, for logs and the playground.
     pub fn summary(&self) -> String {
-        let d = self.decision;
-        let name = |m: &MatchedView<'_>| match m.sid {
-            Some(sid) => format!("{} {} (statement {sid})", m.kind, m.policy),
-            None => format!("{} {} (statement {})", m.kind, m.policy, m.statement),
-        };
-        match d.reason {
-            Reason::ExplicitDeny => {
-                let names: Vec<String> = self.matched().map(|m| name(&m)).collect();
-                format!("denied by {}", names.join(", "))
-            }
-            Reason::Allowed => {
-                let names: Vec<String> = self
-                    .matched()
-                    .filter(|m| matches!(m.kind, "identity" | "resource" | "trust"))
-                    .map(|m| name(&m))
-                    .collect();
-                format!("allowed by {}", names.join(", "))
-            }
-            Reason::ImplicitDeny => {
-                let missing: Vec<&str> = d.missing.iter().map(|m| self.missing_text(*m)).collect();
-                format!("denied: {}", missing.join("; "))
-            }
-        }
+        alloc::string::ToString::to_string(&Summary(*self))
     }
 
     fn missing_text(&self, m: Missing) -> &'static str {
@@ -327,13 +326,12 @@ impl Serialize for Explained<'_> {
         map.serialize_entry("reason", d.reason.as_str())?;
         map.serialize_entry("matched", &MatchedList(self))?;
         map.serialize_entry("alerts", &AlertList(&d.alerts))?;
-        let notes: Vec<String> = self.notes().collect();
-        map.serialize_entry("notes", &notes)?;
+        map.serialize_entry("notes", &NoteList(self))?;
         if !d.missing.is_empty() {
             let missing: Vec<&str> = d.missing.iter().map(|m| m.as_str()).collect();
             map.serialize_entry("missing", &missing)?;
         }
-        map.serialize_entry("summary", &self.summary())?;
+        map.serialize_entry("summary", &Summary(*self))?;
         map.end()
     }
 }
@@ -345,6 +343,129 @@ impl Serialize for MatchedList<'_, '_> {
         let mut seq = serializer.serialize_seq(Some(self.0.decision.matched.len()))?;
         for m in self.0.matched() {
             seq.serialize_element(&m)?;
+        }
+        seq.end()
+    }
+}
+
+/// One note as a sentence, written straight into the output.
+struct NoteText<'a, 'b> {
+    explained: Explained<'a>,
+    note: &'b Note,
+}
+
+impl fmt::Display for NoteText<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let store = self.explained.store;
+        let role_name = |id: RoleId| store.role(id).map_or("", |r| r.name.as_str());
+        let assignment =
+            |f: &mut fmt::Formatter<'_>, id: AssignmentId| -> Result<Option<&crate::store::Assignment>, fmt::Error> {
+                let a = store.assignment(id);
+                write!(f, "assignment of role {}", a.map_or("", |a| role_name(a.role)))?;
+                if let Some(reason) = a.and_then(|a| a.reason.as_deref()) {
+                    write!(f, " ({reason})")?;
+                }
+                Ok(a)
+            };
+        match self.note {
+            Note::AssignmentNotStarted(id) => {
+                let a = assignment(f, *id)?;
+                let at = a.and_then(|a| a.not_before).map(Instant::to_rfc3339).unwrap_or_default();
+                write!(f, " starts at {at}")
+            }
+            Note::AssignmentEnded(id) => {
+                let a = assignment(f, *id)?;
+                let at = a.and_then(|a| a.not_after).map(Instant::to_rfc3339).unwrap_or_default();
+                write!(f, " ended at {at}")
+            }
+            Note::AssignmentNeedsTime(id) => {
+                assignment(f, *id)?;
+                f.write_str(" is time-bound and the request has no current time, so it is not in force")
+            }
+            Note::UnknownPrincipal(p) => {
+                write!(f, "principal {p} is not in the store; only resource policies can allow it")
+            }
+            Note::NoTrustPolicy(role) => {
+                write!(f, "role {} has no trust policy, so nobody can assume it", role_name(*role))
+            }
+            Note::SessionExpired { role, at } => {
+                write!(f, "the session of role {} expired at {} (maxSessionSeconds)", role_name(*role), at.to_rfc3339())
+            }
+            Note::CrossAccount { principal, resource } => write!(
+                f,
+                "cross-account request (principal in {principal}, resource in {resource}): identity and resource policies must both allow"
+            ),
+        }
+    }
+}
+
+/// The one-sentence explanation, written straight into the output.
+struct Summary<'a>(Explained<'a>);
+
+impl fmt::Display for Summary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &self.0;
+        let mut first = true;
+        let mut item = |f: &mut fmt::Formatter<'_>, m: &MatchedView<'_>| -> fmt::Result {
+            if !core::mem::take(&mut first) {
+                f.write_str(", ")?;
+            }
+            match m.sid {
+                Some(sid) => write!(f, "{} {} (statement {sid})", m.kind, m.policy),
+                None => write!(f, "{} {} (statement {})", m.kind, m.policy, m.statement),
+            }
+        };
+        match e.decision.reason {
+            Reason::ExplicitDeny => {
+                f.write_str("denied by ")?;
+                for m in e.matched() {
+                    item(f, &m)?;
+                }
+                Ok(())
+            }
+            Reason::Allowed => {
+                f.write_str("allowed by ")?;
+                for m in e.matched().filter(|m| matches!(m.kind, "identity" | "resource" | "trust")) {
+                    item(f, &m)?;
+                }
+                Ok(())
+            }
+            Reason::ImplicitDeny => {
+                f.write_str("denied: ")?;
+                for (i, m) in e.decision.missing.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    f.write_str(e.missing_text(*m))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Serialize for Summary<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Serializes any `Display` as a string.
+struct DisplayStr<T>(T);
+
+impl<T: fmt::Display> Serialize for DisplayStr<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+struct NoteList<'a, 'b>(&'b Explained<'a>);
+
+impl Serialize for NoteList<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.decision.notes.len()))?;
+        for note in &self.0.decision.notes {
+            seq.serialize_element(&DisplayStr(NoteText { explained: *self.0, note }))?;
         }
         seq.end()
     }
