@@ -180,6 +180,27 @@ test("malformed requests throw PortcullisError with code invalid-request", () =>
   store.free();
 });
 
+test("an object request is held to the rules of request text: a misspelt field is an error, not dropped", () => {
+  const store = Store.load(governance.store);
+  const agent = caseNamed("a session policy narrows the agent further");
+  assert.equal(store.evaluate(agent, { now: null }).decision, "Deny");
+  // A misspelt session policy must not silently widen the session to the role's permissions.
+  const misspelt = { ...agent, session: { name: agent.session.name, polcy: agent.session.policy } };
+  const typo = { ...caseNamed("observer reads production"), contxt: {} };
+  for (const bad of [misspelt, typo]) {
+    for (const form of [bad, JSON.stringify(bad)]) {
+      assert.throws(
+        () => store.evaluate(form),
+        (e) => e instanceof PortcullisError && e.code === "invalid-request" && /unknown field `(polcy|contxt)`/.test(e.message),
+      );
+    }
+  }
+  // Absent and undefined optional fields are fine.
+  const plain = caseNamed("observer reads production");
+  assert.equal(store.evaluate({ ...plain, resourceAccount: undefined, session: undefined }, { now: null }).decision, "Allow");
+  store.free();
+});
+
 test("a freed store throws a clear error, and free() twice is harmless", () => {
   const store = Store.load(governance.store);
   store.free();

@@ -18,12 +18,15 @@
 use alloc::format;
 use alloc::string::String;
 
+use core::cell::Cell;
 use portcullis_core::api::{self, Failure, TestAnswer};
 use portcullis_core::json::Json;
-use portcullis_core::request::RequestInput;
+use portcullis_core::request::{RequestInput, SessionInput};
 use portcullis_core::testfile::TestFile;
 use portcullis_core::{limits, Diagnostic, Instant, Request, Store};
-use serde::Serialize;
+
+use serde::de;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 /// Version of the calls below (the JavaScript-to-Wasm ABI of this face).
@@ -66,6 +69,13 @@ const REQUEST_HELP: &str =
     "a request is {principal: \"user/alice\", action: \"ecs:StartInstance\", resource: \"acs:ecs:...\", context: {...}}";
 
 /// A request given as JSON text or as an object.
+///
+/// An object is held to the rules of request text: an unknown or misspelt
+/// field (`contxt`, a session's `polcy`) is an error. serde-wasm-bindgen's
+/// struct reader only looks up the fields it knows and would drop it silently,
+/// which for a session policy would fail open; so the object's own keys are
+/// checked first against the fields the core's `RequestInput` and
+/// `SessionInput` accept (read from their serde derives, not copied here).
 fn request_from_js(value: JsValue) -> Result<Request, Failure> {
     if let Some(text) = value.as_string() {
         return api::parse_request(&text);
@@ -73,9 +83,62 @@ fn request_from_js(value: JsValue) -> Result<Request, Failure> {
     if !value.is_object() || js_sys::Array::is_array(&value) {
         return Err(failure("invalid-request", String::from("the request is not an object"), REQUEST_HELP));
     }
-    let input: RequestInput = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| failure("invalid-request", format!("the request is not valid: {e}"), REQUEST_HELP))?;
+    let invalid =
+        |e: &dyn core::fmt::Display| failure("invalid-request", format!("the request is not valid: {e}"), REQUEST_HELP);
+    check_keys(&value, field_names::<RequestInput>()).map_err(|e| invalid(&e))?;
+    let session = js_sys::Reflect::get(&value, &JsValue::from_str("session")).unwrap_or(JsValue::UNDEFINED);
+    if session.is_object() {
+        check_keys(&session, field_names::<SessionInput>()).map_err(|e| invalid(&e))?;
+    }
+    let input: RequestInput = serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e))?;
     api::request_from_input(input)
+}
+
+/// Fails on the first own key of `object` that is not one of `fields`, with
+/// serde's own "unknown field" message (the one request text gets).
+fn check_keys(object: &JsValue, fields: &'static [&'static str]) -> Result<(), de::value::Error> {
+    let keys = js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>());
+    for i in 0..keys.length() {
+        let key = keys.get(i).as_string().unwrap_or_default();
+        if !fields.contains(&key.as_str()) {
+            return Err(de::Error::unknown_field(&key, fields));
+        }
+    }
+    Ok(())
+}
+
+/// The field names a serde-derived struct accepts, as its `Deserialize` impl
+/// announces them to the deserializer.
+fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
+    let fields = Cell::new(&[][..]);
+    let _ = T::deserialize(FieldProbe(&fields));
+    fields.get()
+}
+
+/// A deserializer that only records the field list of `deserialize_struct`.
+struct FieldProbe<'a>(&'a Cell<&'static [&'static str]>);
+
+impl<'de> de::Deserializer<'de> for FieldProbe<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("field probe"))
+    }
+
+    fn deserialize_struct<V: de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.set(fields);
+        Err(de::Error::custom("field probe"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
 }
 
 /// A compiled store: load once, evaluate many.
