@@ -1,0 +1,126 @@
+//! The only unsafe code of the raw ABI, in one place to audit: host blocks
+//! (the memory `pc_alloc` hands out and every input must lie in), the
+//! module's single-threaded global state, the global allocator and the panic
+//! handler.
+//!
+//! The rule that makes host pointers safe: an input `(ptr, len)` is read only
+//! if it lies inside one live block that this module allocated for the host.
+//! The registry of live blocks is consulted before any slice is made, so an
+//! out-of-range, dangling, foreign or overflowing pointer is an error value,
+//! never a read outside memory and never a read of memory Rust owns elsewhere.
+
+use alloc::alloc::{alloc_zeroed, dealloc, Layout};
+use alloc::collections::BTreeMap;
+use core::cell::{RefCell, RefMut};
+
+// `Global` below is sound only with one thread. The wasm32 target runs one
+// thread unless it is built with the (opt-in) atomics feature.
+#[cfg(target_feature = "atomics")]
+compile_error!("the raw ABI keeps single-threaded global state; build it without the `atomics` target feature");
+
+/// The global allocator: the dlmalloc that std uses on this target. Memory
+/// only grows (Wasm memory cannot shrink) and freed blocks are reused.
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+/// A panic cannot unwind on wasm32-unknown-unknown: it traps (`unreachable`),
+/// and the host sees a trap, never undefined behaviour. The core is built not
+/// to panic (clippy denies unwrap, expect, panic and indexing); the one
+/// remaining route is allocation failure inside the core when memory cannot
+/// grow, which a host with a memory cap must treat as "discard this instance".
+#[panic_handler]
+fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+/// Module-global state behind a `RefCell`: a re-entrant call (impossible
+/// without imports, but checked) is refused instead of aliasing.
+pub struct Global<T>(RefCell<T>);
+
+// SAFETY: the module has exactly one thread (see the `atomics` guard above),
+// so the `RefCell` is never reached from two threads.
+#[expect(unsafe_code, reason = "a single-threaded global; see the SAFETY comment")]
+unsafe impl<T> Sync for Global<T> {}
+
+impl<T> Global<T> {
+    pub const fn new(value: T) -> Self {
+        Global(RefCell::new(value))
+    }
+
+    pub fn enter(&self) -> Option<RefMut<'_, T>> {
+        self.0.try_borrow_mut().ok()
+    }
+}
+
+/// Blocks are aligned like the host's widest scalar, so a host may also
+/// write integers into them.
+const ALIGN: usize = 8;
+
+/// Live host blocks: start address -> length asked for.
+#[derive(Debug, Default)]
+pub struct Blocks {
+    live: BTreeMap<usize, usize>,
+}
+
+impl Blocks {
+    pub const fn new() -> Self {
+        Blocks { live: BTreeMap::new() }
+    }
+
+    /// A zeroed block of `len` bytes (at least one is reserved so that every
+    /// block has its own address); `None` when memory cannot grow.
+    pub fn alloc(&mut self, len: usize) -> Option<usize> {
+        let layout = Layout::from_size_align(len.max(1), ALIGN).ok()?;
+        #[expect(unsafe_code, reason = "allocating the host's block; see the SAFETY comment")]
+        // SAFETY: `layout` has a non-zero size. Zeroed memory is initialised,
+        // so reading it back as bytes before the host writes is defined.
+        let ptr = unsafe { alloc_zeroed(layout) };
+        if ptr.is_null() {
+            return None;
+        }
+        let start = ptr as usize;
+        self.live.insert(start, len);
+        Some(start)
+    }
+
+    /// Frees a live block by its start address; `false` (and nothing freed)
+    /// for any other address, including a second free of the same block.
+    pub fn free(&mut self, start: usize) -> bool {
+        let Some(len) = self.live.remove(&start) else {
+            return false;
+        };
+        let Ok(layout) = Layout::from_size_align(len.max(1), ALIGN) else {
+            return false;
+        };
+        #[expect(unsafe_code, reason = "freeing the host's block; see the SAFETY comment")]
+        // SAFETY: `start` was returned by `alloc_zeroed` with this very layout
+        // (same length and alignment) and has just been removed from the
+        // registry, so it is freed exactly once.
+        unsafe {
+            dealloc(start as *mut u8, layout)
+        };
+        true
+    }
+
+    /// The bytes `[ptr, ptr + len)`, if they lie inside one live block.
+    /// An empty input needs no block (its pointer is ignored).
+    pub fn input(&self, ptr: usize, len: usize) -> Option<&[u8]> {
+        if len == 0 {
+            return Some(&[]);
+        }
+        let (&start, &size) = self.live.range(..=ptr).next_back()?;
+        let end = ptr.checked_add(len)?;
+        if end > start.checked_add(size)? {
+            return None;
+        }
+        #[expect(unsafe_code, reason = "reading a host block; see the SAFETY comment")]
+        // SAFETY: `[ptr, end)` lies inside the live block `[start, start +
+        // size)`, which this module allocated zeroed (so initialised) and
+        // which stays allocated while the slice borrows `self` (only `free`,
+        // through `&mut self`, deallocates). Nothing writes the block while
+        // the slice lives: the module has one thread and no imports, so the
+        // host cannot run until the export returns, and no Rust code writes
+        // host blocks.
+        Some(unsafe { core::slice::from_raw_parts(ptr as *const u8, len) })
+    }
+}
