@@ -24,3 +24,10 @@ if ! [ -x /usr/bin/chromium ]; then
   apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 fi
 # --- end npm package ---
+
+# --- raw ABI: wasm-opt for scripts/build-abi.sh, from the npm package `binaryen` ---
+binaryen_dir=target/tools/binaryen
+if ! "$binaryen_dir/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version_${BINARYEN_VERSION%%.*}"; then
+  npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix "$binaryen_dir" "binaryen@$BINARYEN_VERSION"
+fi
+# --- end raw ABI ---

@@ -6,3 +6,9 @@
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
 # --- end npm package ---
+
+# --- raw ABI (setup.sh raw-ABI block, build-abi.sh) ---
+# wasm-opt comes from the npm package `binaryen` (JavaScript + Wasm, nothing
+# prebuilt is downloaded), installed under target/tools/binaryen.
+BINARYEN_VERSION=132.0.0
+# --- end raw ABI ---

@@ -1,0 +1,93 @@
+//! Guest-owned memory: `pc_alloc` / `pc_free` round trips and the result
+//! slot's ownership.
+
+use portcullis_host_tests::{addr, code};
+
+#[test]
+fn blocks_are_zeroed_distinct_and_hold_what_the_host_writes() {
+    let mut g = crate::guest();
+    let mut blocks = Vec::new();
+    for (i, len) in [0, 1, 7, 8, 100, 4096, 65_536, 1 << 20].into_iter().enumerate() {
+        let ptr = g.alloc(len).unwrap();
+        assert_ne!(ptr, 0, "pc_alloc({len})");
+        assert_eq!(ptr % 8, 0, "blocks are 8-byte aligned");
+        let data = g.memory.data(&g.store);
+        assert!(data[addr(ptr)..addr(ptr) + len as usize].iter().all(|&b| b == 0), "block of {len} not zeroed");
+        let pattern: Vec<u8> = (0..len).map(|j| (j as usize + i) as u8).collect();
+        g.memory.write(&mut g.store, addr(ptr), &pattern).unwrap();
+        blocks.push((ptr, len, pattern));
+    }
+    // No two live blocks overlap: every pattern is intact.
+    for (ptr, len, pattern) in &blocks {
+        let data = g.memory.data(&g.store);
+        assert_eq!(&data[addr(*ptr)..addr(*ptr) + *len as usize], &pattern[..]);
+    }
+    for (ptr, _, _) in &blocks {
+        assert_eq!(g.free(*ptr).unwrap(), code::OK);
+    }
+}
+
+#[test]
+fn free_accepts_only_live_block_starts() {
+    let mut g = crate::guest();
+    let ptr = g.alloc(64).unwrap();
+    assert_eq!(g.free(ptr + 8).unwrap(), code::BAD_POINTER, "inside a block");
+    assert_eq!(g.free(0).unwrap(), code::BAD_POINTER, "null");
+    assert_eq!(g.free(-8).unwrap(), code::BAD_POINTER, "beyond memory");
+    assert_eq!(g.free(ptr).unwrap(), code::OK);
+    assert_eq!(g.free(ptr).unwrap(), code::BAD_POINTER, "double free");
+}
+
+#[test]
+fn allocations_beyond_memory_return_zero_and_do_not_trap() {
+    let mut g = crate::guest();
+    for len in [-1, i32::MIN, i32::MAX, -4096] {
+        assert_eq!(g.alloc(len).unwrap(), 0, "pc_alloc({len}) must refuse");
+    }
+    // And the module is fine afterwards.
+    let ptr = g.alloc(16).unwrap();
+    assert_ne!(ptr, 0);
+    assert_eq!(g.free(ptr).unwrap(), code::OK);
+}
+
+#[test]
+fn alloc_free_cycles_do_not_grow_memory() {
+    let mut g = crate::guest();
+    let cycle = |g: &mut portcullis_host_tests::Guest| {
+        for len in [10, 1000, 100_000, 33, 5000] {
+            let ptrs: Vec<i32> = (0..10).map(|_| g.alloc(len).unwrap()).collect();
+            for ptr in ptrs {
+                assert_eq!(g.free(ptr).unwrap(), code::OK);
+            }
+        }
+    };
+    cycle(&mut g);
+    let after_warm_up = g.memory_bytes();
+    for _ in 0..2_000 {
+        cycle(&mut g);
+    }
+    assert_eq!(g.memory_bytes(), after_warm_up, "memory grew over 100,000 alloc/free pairs");
+}
+
+#[test]
+fn the_result_stays_until_the_next_answering_call_or_its_release() {
+    let mut g = crate::guest();
+    let store = crate::governance_store();
+    let handle = g.load_ok(&store).unwrap();
+    let decision = g.evaluate(handle, crate::ALICE_STARTS_STAGING.as_bytes(), None).unwrap();
+    assert_eq!(decision.code, code::OK);
+    // Calls that answer nothing leave the result alone.
+    let ptr = g.alloc(100).unwrap();
+    assert_eq!(g.free(ptr).unwrap(), code::OK);
+    assert_eq!(g.free(ptr).unwrap(), code::BAD_POINTER);
+    assert_eq!(g.store_free(12345).unwrap(), code::BAD_HANDLE);
+    assert_eq!(g.result().unwrap(), decision.json);
+    // Releasing empties it.
+    assert_eq!(g.result_free().unwrap(), code::OK);
+    assert_eq!(g.result().unwrap(), "");
+    assert_eq!(g.result_free().unwrap(), code::OK, "releasing twice is harmless");
+    // The next answering call replaces it.
+    let version = g.version().unwrap();
+    assert!(version.json.contains("\"abi\""));
+    assert_eq!(g.store_free(handle).unwrap(), code::OK);
+}
