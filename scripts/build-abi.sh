@@ -2,14 +2,15 @@
 # Builds the raw-ABI module (wasm/ABI.md) and checks its size budget:
 #   cargo, profile `wasm-release` (opt-level s, LTO, one codegen unit, panic=abort, strip)
 #   -> wasm-opt -O3 from the npm package `binaryen` (installed by scripts/setup.sh)
-#   -> target/portcullis.wasm, the artifact that hosts load and that test-abi.sh tests.
+#   -> target/portcullis.wasm ($CARGO_TARGET_DIR/portcullis.wasm), the artifact that hosts load and that test-abi.sh tests.
 # Budget: under 400 KB, under 150 KB gzipped (KB = 1000 bytes). Exits 1 over it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/versions.sh
 
-out=target/portcullis.wasm
-raw=target/wasm32-unknown-unknown/wasm-release/portcullis_wasm.wasm
+target_dir="${CARGO_TARGET_DIR:-target}"
+out="$target_dir/portcullis.wasm"
+raw="$target_dir/wasm32-unknown-unknown/wasm-release/portcullis_wasm.wasm"
 wasm_opt=target/tools/binaryen/node_modules/.bin/wasm-opt
 max_bytes=400000
 max_gzip_bytes=150000

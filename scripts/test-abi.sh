@@ -15,7 +15,7 @@ step() { printf -- '--> %s\n' "$*"; }
 
 step "build portcullis.wasm (size budget)"
 scripts/build-abi.sh
-wasm="$PWD/target/portcullis.wasm"
+wasm="$(realpath "${CARGO_TARGET_DIR:-target}")/portcullis.wasm"
 
 step "clippy: the raw ABI for wasm32"
 cargo clippy --quiet -p portcullis-wasm --target wasm32-unknown-unknown --locked -- -D warnings
