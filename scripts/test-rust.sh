@@ -6,7 +6,8 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # Core is no_std + alloc and must build for the browser/gateway target alone.
 cargo build -p portcullis-core --no-default-features --target wasm32-unknown-unknown --locked
-cargo test -p portcullis-core --locked
+# `docs`: the generated docs/checks.md is compared with the registry's prose.
+cargo test -p portcullis-core --features docs --locked
 cargo test -p portcullis-core --test conformance --locked -- --nocapture
 cargo test -p portcullis-workload --locked
 # Benchmarks must keep compiling; running them is `cargo bench -p portcullis-core`.

@@ -163,10 +163,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         checked(format!("{v}"))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        if !v.is_finite() {
-            return Err(E::custom("context numbers must be finite"));
-        }
-        checked(format!("{v}"))
+        checked(crate::json::number_text(v).ok_or_else(|| E::custom("context numbers must be finite"))?)
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)

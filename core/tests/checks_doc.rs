@@ -3,7 +3,7 @@
 //! finding code the crate emits must be in that registry.
 //!
 //! Regenerate the document with
-//! `UPDATE_CHECKS_DOC=1 cargo test -p portcullis-core --test checks_doc`.
+//! `UPDATE_CHECKS_DOC=1 cargo test -p portcullis-core --features docs --test checks_doc`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code")]
 
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use portcullis_core::lint::{checks_markdown, CHECKS};
 
-const REGENERATE: &str = "UPDATE_CHECKS_DOC=1 cargo test -p portcullis-core --test checks_doc";
+const REGENERATE: &str = "UPDATE_CHECKS_DOC=1 cargo test -p portcullis-core --features docs --test checks_doc";
 
 fn doc_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/checks.md")

@@ -54,7 +54,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
         if !v.is_finite() {
             return Err(E::custom("numbers must be finite"));
         }
-        Ok(leaf(Value::Number(format!("{v}"))))
+        Ok(leaf(Value::Number(super::number_text(v).ok_or_else(|| E::custom("numbers must be finite"))?)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Json, E> {
         Ok(leaf(Value::String(String::from(v))))

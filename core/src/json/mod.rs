@@ -163,17 +163,12 @@ impl serde::Serialize for Json {
         match &self.value {
             Value::Null => serializer.serialize_unit(),
             Value::Bool(b) => serializer.serialize_bool(*b),
-            // Integers keep their exact value; other numbers go through f64,
-            // which is all a re-read needs.
-            Value::Number(n) => {
-                if let Ok(i) = n.parse::<i64>() {
-                    serializer.serialize_i64(i)
-                } else if let Ok(u) = n.parse::<u64>() {
-                    serializer.serialize_u64(u)
-                } else {
-                    serializer.serialize_f64(n.parse::<f64>().unwrap_or(0.0))
-                }
-            }
+            // The number exactly as written (no float parsing or printing code
+            // in the Wasm builds); `Value::Number` always holds valid JSON.
+            Value::Number(n) => match serde_json::value::RawValue::from_string(n.clone()) {
+                Ok(raw) => raw.serialize(serializer),
+                Err(_) => serializer.serialize_str(n),
+            },
             Value::String(s) => serializer.serialize_str(s),
             Value::Array(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
@@ -191,4 +186,19 @@ impl serde::Serialize for Json {
             }
         }
     }
+}
+
+/// The text of a JSON number received as `f64` (from JavaScript, say):
+/// integers as integers, other values by the shortest round-trip form.
+pub fn number_text(v: f64) -> Option<String> {
+    if !v.is_finite() {
+        return None;
+    }
+    // 2^53: every integer up to here is exact in f64.
+    if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 {
+        #[allow(clippy::cast_possible_truncation, reason = "checked above: an exact integer in range")]
+        let i = v as i64;
+        return Some(alloc::format!("{i}"));
+    }
+    serde_json::to_string(&v).ok()
 }

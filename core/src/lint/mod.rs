@@ -19,7 +19,9 @@ mod util;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-pub use registry::{check_info, checks_markdown, Check, Origin, Scope, CHECKS};
+#[cfg(feature = "docs")]
+pub use registry::checks_markdown;
+pub use registry::{check_info, Check, Origin, Scope, CHECKS};
 
 use crate::diag::Diagnostic;
 use crate::json::{join_pointer, Json, Member};
