@@ -94,7 +94,15 @@ fn check_reports_diagnostics_for_stores_and_policies() {
     assert_eq!(answer.code, code::OK, "check answers even when it finds errors");
     let v = answer.value();
     assert_eq!(v["kind"], "policy");
-    assert_eq!(answer.json, portcullis_core::api::check_json_str(policy), "same answer as the native core");
+    assert_eq!(answer.json, portcullis_core::api::validate_json_str(policy), "same answer as the native core");
+    assert_eq!(v["diagnostics"][0]["severity"], "error", "the misspelt operator: {v}");
+    assert!(v["diagnostics"][0]["line"].as_u64().unwrap() >= 1);
+    // Validation only: a valid but lax policy has no findings here (the
+    // policy-authoring checks are the npm package's and the CLI's).
+    let lax = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    let answer = g.check(lax.as_bytes()).unwrap();
+    assert_eq!(answer.json, portcullis_core::api::validate_json_str(lax));
+    assert_eq!(answer.value()["diagnostics"], serde_json::json!([]));
     let store = g.check(crate::governance_store().as_bytes()).unwrap();
     assert_eq!(store.value()["kind"], "store");
     let broken = g.check(b"{\"Version\": ").unwrap();
