@@ -99,6 +99,16 @@ function lintSeverity(s: Severity): LintDiagnostic["severity"] {
   return s === "error" ? "error" : s === "suggestion" ? "info" : "warning";
 }
 
+/** Text with `backticked` parts as code, as the engine writes its messages. */
+export function rich(text: string): Node[] {
+  return text.split(/(`[^`]+`)/).filter(Boolean).map((part) => {
+    if (!/^`[^`]+`$/.test(part)) return document.createTextNode(part);
+    const code = document.createElement("code");
+    code.textContent = part.slice(1, -1);
+    return code;
+  });
+}
+
 function renderFinding(d: Diagnostic): Node {
   const box = document.createElement("div");
   box.className = "finding";
@@ -106,7 +116,7 @@ function renderFinding(d: Diagnostic): Node {
   head.append(severityIcon(d.severity), " ");
   const msg = document.createElement("span");
   msg.className = "finding-message";
-  msg.textContent = d.message;
+  msg.append(...rich(d.message));
   const code = document.createElement("code");
   code.className = "finding-code";
   code.textContent = d.code;
@@ -115,7 +125,7 @@ function renderFinding(d: Diagnostic): Node {
   if (d.help) {
     const help = document.createElement("div");
     help.className = "finding-help";
-    help.textContent = d.help;
+    help.append(...rich(d.help));
     box.append(help);
   }
   return box;
@@ -128,11 +138,10 @@ export function showProblems(view: EditorView, placed: Placed[], limit = 2000): 
     from: p.from,
     to: p.to,
     severity: lintSeverity(p.d.severity),
-    markClass: `cm-sev-${p.d.severity}`,
-    source: p.d.code,
+    markClass: `cm-sev-${p.d.severity} cm-code-${p.d.code}`,
     message: `${p.d.message}${p.d.help ? ` (${p.d.help})` : ""}`,
     renderMessage: () => renderFinding(p.d),
-    actions: p.fix ? [{ name: p.fix.title, apply: (v: EditorView) => applyFix(v, p) }] : [],
+    actions: p.fix ? [{ name: p.fix.title.replace(/`/g, ""), apply: (v: EditorView) => applyFix(v, p) }] : [],
   }));
   view.dispatch(setDiagnostics(view.state, diagnostics), { effects: setProblems.of(shown) });
 }

@@ -50,6 +50,7 @@ const awsMinimal: TestSuite = {
         Statement: [
           { Sid: "AllowByDefault", Effect: "Allow", Action: "*", Resource: "*" },
           { Sid: "KeepTheBuckets", Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" },
+          { Sid: "KeepTheAuditTrail", Effect: "Deny", Action: ["cloudtrail:DeleteTrail", "cloudtrail:StopLogging"], Resource: "*" },
         ],
       },
     },
@@ -99,6 +100,7 @@ const mistakeStore = `{
       "Version": "2012-10-17",
       "Statement": [
         { "Sid": "AllowByDefault", "Effect": "Allow", "Action": "*", "Resource": "*" },
+        { "Sid": "KeepTheAuditTrail", "Effect": "Deny", "Action": ["cloudtrail:DeleteTrail", "cloudtrail:StopLogging"], "Resource": "*" },
         {
           "Sid": "ProdTerminateOnlyFromOffice",
           "Effect": "Deny",

@@ -7,7 +7,7 @@ import { ChangeSet } from "@codemirror/state";
 import type { EditorView } from "@codemirror/view";
 import type { Decision, Diagnostic, Severity, TestCase, TestFile, TestResults, TestSuite } from "portcullis";
 import { accessTree, renderTree } from "./access";
-import { SEVERITY_LABEL, SEVERITY_ORDER, applyFix, createEditor, jumpTo, type Placed, severityIcon, showHighlights, showProblems } from "./editor";
+import { SEVERITY_LABEL, SEVERITY_ORDER, applyFix, createEditor, jumpTo, type Placed, rich, severityIcon, showHighlights, showProblems } from "./editor";
 import { EXAMPLES, exampleById } from "./examples";
 import { locate } from "./jsonScan";
 import type { CycleAnswer, CycleRequest, Directory, WorkerAnswer } from "./protocol";
@@ -59,7 +59,8 @@ let directoryStale = false;
 let last: CycleAnswer | null = null;
 /** The current findings, placed in the document as of the last render. */
 let placed: Placed[] = [];
-let lastDecision: { decision: Decision; spans: Array<{ from: number; to: number } | null>; stale: boolean } | null = null;
+/** The last decision, for the request it answered; kept (dimmed) while the store is broken, dropped when the request or the whole store changes. */
+let lastDecision: { decision: Decision; spans: Array<{ from: number; to: number } | null>; stale: boolean; request: string } | null = null;
 /** Edits since the last render: maps positions of shown results to the current document. */
 let sinceRender: ChangeSet = ChangeSet.empty(0);
 const hiddenClasses = new Set<Severity>();
@@ -204,13 +205,19 @@ function render(answer: CycleAnswer, changes: ChangeSet): void {
       decision: answer.decision,
       spans: answer.decision.matchedUtf16.map((s) => (s ? { from: map(s.start, 1), to: map(s.end, -1) } : null)),
       stale: false,
+      request: answer.requestKey,
     };
-  } else if (lastDecision) lastDecision.stale = true;
+  } else if (lastDecision) {
+    lastDecision.stale = true;
+    if (lastDecision.request !== answer.requestKey) lastDecision = null;
+  }
   renderDecision(answer);
   renderAccess();
   renderTests(answer.tests, answer.testsError, answer.storeLoaded);
   const t = answer.timings;
-  $("timing").textContent = `check ${t.check.toFixed(1)} · load ${t.load.toFixed(1)} · evaluate ${t.evaluate.toFixed(2)} · tests ${t.tests.toFixed(1)} · total ${t.total.toFixed(1)} ms`;
+  $("timing").textContent = answer.check
+    ? `check ${t.check.toFixed(1)} · load ${t.load.toFixed(1)} · evaluate ${t.evaluate.toFixed(2)} · tests ${t.tests.toFixed(1)} · total ${t.total.toFixed(1)} ms`
+    : `store unchanged: evaluate ${t.evaluate.toFixed(2)} · tests ${t.tests.toFixed(1)} · total ${t.total.toFixed(1)} ms`;
 }
 
 function place(d: Diagnostic, map: (pos: number, assoc: number) => number): Placed {
@@ -254,7 +261,7 @@ function renderProblems(): void {
       "li",
       { className: `problem sev-${p.d.severity}`, tabIndex: 0, title: "show in the editor" },
       severityIcon(p.d.severity),
-      el("span", { className: "problem-text" }, el("span", { className: "problem-message" }, p.d.message), " ", el("code", { className: "problem-code" }, p.d.code), p.d.help ? el("span", { className: "problem-help" }, p.d.help) : ""),
+      el("span", { className: "problem-text" }, el("span", { className: "problem-message" }, ...rich(p.d.message)), " ", el("code", { className: "problem-code" }, p.d.code), p.d.help ? el("span", { className: "problem-help" }, ...rich(p.d.help)) : ""),
       el("span", { className: "problem-where" }, `${where.number}:${column}`),
     );
     row.dataset.code = p.d.code;
@@ -265,7 +272,7 @@ function renderProblems(): void {
     });
     if (p.fix) {
       const fix = p.fix;
-      const button = el("button", { type: "button", className: "fix", title: `quick fix: ${fix.title}` }, `Fix: ${fix.title.replace(/`/g, "")}`);
+      const button = el("button", { type: "button", className: "fix", title: `quick fix: ${fix.title.replace(/`/g, "")}` }, `Fix: ${fix.title.replace(/`/g, "")}`);
       button.addEventListener("click", (e) => {
         e.stopPropagation();
         applyFix(view, { ...p, fix: { ...fix, from: mapped(fix.from, 1), to: mapped(fix.to, -1) } });
@@ -319,7 +326,7 @@ function renderDecision(answer: CycleAnswer): void {
   else if (!answer.decision) problem = "Fill in the request to see a decision.";
   if (problem) parts.push(el("p", { className: "notice" }, problem));
 
-  const d = lastDecision;
+  const d = text.trim() === "" ? null : lastDecision;
   if (d && (!problem || d.stale)) {
     const dec = d.decision;
     const verdict = el("div", { className: `verdict verdict-${dec.decision.toLowerCase()}${d.stale ? " is-stale" : ""}` });
@@ -327,7 +334,7 @@ function renderDecision(answer: CycleAnswer): void {
       el("span", { className: "verdict-word" }, dec.decision),
       el("span", { className: "verdict-reason" }, dec.reason === "Allowed" ? "allowed" : dec.reason === "ExplicitDeny" ? "explicit deny" : "implicit deny"),
     );
-    if (d.stale) verdict.append(el("span", { className: "verdict-stale" }, "last result before the store broke"));
+    if (d.stale) verdict.append(el("span", { className: "verdict-stale" }, "the last result while the store still loaded"));
     parts.push(verdict);
     parts.push(el("p", { className: "summary" }, sentence(dec)));
     if (dec.matched.length) {
@@ -345,7 +352,7 @@ function renderDecision(answer: CycleAnswer): void {
     }
     if (dec.missing?.length) parts.push(el("p", { className: "missing" }, `Missing: ${dec.missing.map((m) => MISSING_WORDS[m] ?? m).join("; ")}.`));
     if (dec.alerts.length) parts.push(el("p", { className: "alerts" }, ...dec.alerts.map((a) => el("span", { className: "alert" }, `⚑ ${a === "break-glass" ? "break-glass: this allow is through a break-glass role and is flagged for audit" : a}`))));
-    if (dec.notes.length) parts.push(el("ul", { className: "notes" }, ...dec.notes.map((n) => el("li", {}, n))));
+    if (dec.notes.length) parts.push(el("ul", { className: "notes" }, ...dec.notes.map((n) => el("li", {}, ...rich(n)))));
     const time = timeOf(state.request);
     parts.push(el("p", { className: "muted small" }, time ? `decided at ${time} (from the request's context)` : "decided at the browser's current time (add a time to the context to fix it)"));
   }
@@ -370,7 +377,7 @@ function timeOf(form: RequestForm): string | null {
 
 function renderAccess(): void {
   const box = $("access-tree");
-  if (!directory) {
+  if (!directory || state.store.trim() === "") {
     box.replaceChildren(el("p", { className: "muted" }, "No store yet."));
     return;
   }
@@ -511,7 +518,7 @@ function renderTests(results: TestResults | null, error: string | null, storeLoa
     const r = results?.results[i];
     const status = !r ? "not-run" : r.passed ? "pass" : "fail";
     const statusCell = el("td", { className: `status status-${status}`, title: status === "not-run" ? "not run" : status === "pass" ? "passed" : "failed" }, status === "pass" ? "✔" : status === "fail" ? "✘" : "–");
-    const name = el("input", { value: t.name ?? "", className: "test-name", spellcheck: false });
+    const name = el("input", { value: t.name ?? "", className: "test-name", spellcheck: false, title: t.name ?? "" });
     name.setAttribute("aria-label", `name of test ${i + 1}`);
     name.addEventListener("change", () => {
       t.name = name.value;
@@ -674,6 +681,7 @@ addEventListener("pagehide", () => {
 function setState(next: PlaygroundState, message?: string, undoable = true): void {
   const previous = structuredClone(state);
   state = structuredClone(next);
+  lastDecision = null;
   view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: state.store }, userEvent: "input.replace" });
   renderForm();
   renderTests(null, null, false);
@@ -749,7 +757,9 @@ window.playground = {
   idle: () => workerReady && !inflight && !pending && !scheduled && !textDirty,
   squiggles: () => {
     const out: Array<{ severity: string; code: string; from: number; to: number; text: string }> = [];
-    forEachDiagnostic(view.state, (d, from, to) => out.push({ severity: d.markClass?.replace("cm-sev-", "") ?? d.severity, code: d.source ?? "", from, to, text: view.state.sliceDoc(from, to) }));
+    forEachDiagnostic(view.state, (d, from, to) =>
+      out.push({ severity: /cm-sev-(\w+)/.exec(d.markClass ?? "")?.[1] ?? d.severity, code: /cm-code-(\S+)/.exec(d.markClass ?? "")?.[1] ?? "", from, to, text: view.state.sliceDoc(from, to) }),
+    );
     return out;
   },
 };

@@ -47,6 +47,8 @@ export interface Timings {
 export interface CycleAnswer {
   type: "cycle";
   id: number;
+  /** The request this answer decided, as JSON: the page drops a kept decision once its request changes. */
+  requestKey: string;
   /** Present when the text was (re)checked in this cycle. */
   check?: CheckResult;
   /** Errors that stopped the store from loading (text changed only). */

@@ -131,8 +131,8 @@ export async function decodeShare(fragment: string): Promise<ShareResult> {
   try {
     const bytes = await pipe(fromBase64Url(m[2]!), new DecompressionStream("deflate-raw"));
     json = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (e) {
-    return { kind: "corrupt", detail: `it could not be decompressed (${e instanceof Error ? e.message : String(e)})` };
+  } catch {
+    return { kind: "corrupt", detail: "it could not be decompressed (part of it is missing or changed)" };
   }
   let value: unknown;
   try {

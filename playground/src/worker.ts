@@ -88,7 +88,7 @@ function message(e: unknown): string {
 function cycle(msg: CycleRequest): CycleAnswer {
   const started = performance.now();
   const timings = { check: 0, load: 0, evaluate: 0, tests: 0, total: 0 };
-  const answer: CycleAnswer = { type: "cycle", id: msg.id, storeLoaded: false, decision: null, requestError: null, tests: null, testsError: null, timings };
+  const answer: CycleAnswer = { type: "cycle", id: msg.id, requestKey: JSON.stringify(msg.request), storeLoaded: false, decision: null, requestError: null, tests: null, testsError: null, timings };
 
   if (msg.text !== undefined) {
     text = msg.text;
