@@ -350,7 +350,6 @@ function renderDecision(answer: CycleAnswer): void {
       });
       parts.push(ul);
     }
-    if (dec.missing?.length) parts.push(el("p", { className: "missing" }, `Missing: ${dec.missing.map((m) => MISSING_WORDS[m] ?? m).join("; ")}.`));
     if (dec.alerts.length) parts.push(el("p", { className: "alerts" }, ...dec.alerts.map((a) => el("span", { className: "alert" }, `⚑ ${a === "break-glass" ? "break-glass: this allow is through a break-glass role and is flagged for audit" : a}`))));
     if (dec.notes.length) parts.push(el("ul", { className: "notes" }, ...dec.notes.map((n) => el("li", {}, ...rich(n)))));
     const time = timeOf(state.request);

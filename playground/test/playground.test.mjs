@@ -378,6 +378,14 @@ test("a share link carries the whole state into a fresh browser; localStorage ke
     assert.equal(await summary(page), `${governance.cases.length - 1} passed, 0 failed`);
     assert.match(await page.textContent("#decision"), /break-glass/);
     assert.match(await page.textContent("#banner"), /Opened a shared playground/);
+    // Places after non-ASCII text (é is 2 bytes in UTF-8, ☕ 3, each one UTF-16 unit) are still exact:
+    // the engine's byte spans are converted for the editor.
+    await page.getByRole("button", { name: /allowed by identity policy AdminWithMfa, statement AdminOnlyWithMfa/ }).click();
+    const selected = await page.evaluate(() => { const v = window.playground.view; const r = v.state.selection.main; return v.state.sliceDoc(r.from, r.to); });
+    assert.match(selected, /^\{[\s\S]*"Sid": "AdminOnlyWithMfa"\s*\}$/);
+    const allowAll = (await page.evaluate(() => window.playground.squiggles())).find((x) => x.code === "allow-all");
+    assert.equal(allowAll?.severity, "security");
+    assert.equal(allowAll.text, '"*"');
     assert.equal(new URL(page.url()).hash, "", "the fragment is cleared once read");
     await shot(page, "12-share-opened");
     assertClean(second.problems);
@@ -542,7 +550,7 @@ test("each keystroke re-checks and re-evaluates the governance store quickly (me
     await cursorAt(page, text.indexOf('"EditNonProd"') + "\"EditNonProd".length);
     const before = await page.evaluate(() => window.playground.stats.length);
     // Type slower than the debounce, so each keystroke gets its own cycle.
-    for (const ch of "Typed") {
+    for (const ch of "TypedInThePlayground") {
       await page.keyboard.type(ch);
       await page.waitForFunction((n) => window.playground.stats.length > n && window.playground.idle(), await page.evaluate(() => window.playground.stats.length));
     }
@@ -558,7 +566,7 @@ test("each keystroke re-checks and re-evaluates the governance store quickly (me
       `# governance store, ${stats.length} cycles: engine cycle median ${median(cycles).toFixed(1)} ms (check ${med("check").toFixed(1)}, load ${med("load").toFixed(1)}, evaluate ${med("evaluate").toFixed(2)}, tests ${med("tests").toFixed(1)}), max ${cycles.at(-1).toFixed(1)} ms; send-to-render median ${median(trips).toFixed(1)} ms`,
     );
     writeFileSync(join(out, "timings.json"), JSON.stringify({ cycles: stats }, null, 1));
-    assert.ok(stats.length >= 5);
+    assert.ok(stats.length >= 20);
     assert.ok(median(cycles) < 500, `median cycle ${median(cycles)} ms`);
     assert.equal(await summary(page), `${governance.cases.length} passed, 0 failed`);
     assertClean(problems);
