@@ -194,11 +194,27 @@ pub fn number_text(v: f64) -> Option<String> {
     if !v.is_finite() {
         return None;
     }
-    // 2^53: every integer up to here is exact in f64.
-    if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 {
-        #[allow(clippy::cast_possible_truncation, reason = "checked above: an exact integer in range")]
+    // 2^53: every integer up to here is exact in f64. (`f64::fract` is
+    // std-only; an integer survives the round trip through i64 unchanged.)
+    if v.abs() <= 9_007_199_254_740_992.0 {
+        #[allow(clippy::cast_possible_truncation, reason = "checked above: in i64 range")]
         let i = v as i64;
-        return Some(alloc::format!("{i}"));
+        #[allow(clippy::float_cmp, reason = "exactness is the question")]
+        if i as f64 == v {
+            return Some(alloc::format!("{i}"));
+        }
     }
     serde_json::to_string(&v).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn number_text_writes_integers_as_integers() {
+        assert_eq!(super::number_text(42.0).as_deref(), Some("42"));
+        assert_eq!(super::number_text(-0.0).as_deref(), Some("0"));
+        assert_eq!(super::number_text(9_007_199_254_740_992.0).as_deref(), Some("9007199254740992"));
+        assert_eq!(super::number_text(1.5).as_deref(), Some("1.5"));
+        assert_eq!(super::number_text(f64::NAN), None);
+    }
 }
