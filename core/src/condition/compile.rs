@@ -60,7 +60,15 @@ pub fn compile_condition_block(block: &Json, cx: CompileContext<'_>, diags: &mut
         let operator = match Operator::parse(&member.key, cx.dialect) {
             Ok(op) => op,
             Err(err) => {
-                diags.push(operator_error(&member.key, err, cx.dialect).at(op_path, member.key_span));
+                let mut d = operator_error(&member.key, &err, cx.dialect).at(op_path, member.key_span);
+                if let OperatorError::Unknown { suggestion: Some(s) } = &err {
+                    // Keep the set prefix the author wrote, fix the rest.
+                    let prefix = member.key.rsplit_once(':').map_or("", |(prefix, _)| prefix);
+                    let fixed = if prefix.is_empty() { s.clone() } else { format!("{prefix}:{s}") };
+                    let replacement = serde_json::to_string(&fixed).unwrap_or_default();
+                    d = d.with_fix(format!("use `{fixed}`"), member.key_span, replacement);
+                }
+                diags.push(d);
                 continue;
             }
         };
@@ -142,7 +150,7 @@ fn limit_error(code: &'static str, message: String, path: &str, span: Span) -> D
     Diagnostic::error(code, message).with_help("see the limits in the crate documentation").at(path, span)
 }
 
-fn operator_error(name: &str, err: OperatorError, dialect: Dialect) -> Diagnostic {
+fn operator_error(name: &str, err: &OperatorError, dialect: Dialect) -> Diagnostic {
     match err {
         OperatorError::Unknown { suggestion } => {
             let d = Diagnostic::error("unknown-operator", format!("unknown condition operator `{name}`"));

@@ -231,11 +231,16 @@ impl Loader {
             return Some(id);
         }
         let nearest = ids.keys().map(|k| (edit_distance(name, k), k)).min();
-        let help = match nearest {
-            Some((d, k)) if d <= 3 => format!("did you mean `{k}`?"),
-            _ => format!("define the {kind} in the store's `{kind}s`, or remove the reference"),
+        let mut d = Diagnostic::error("unknown-reference", format!("unknown {kind} `{name}`")).at(path, span);
+        d = match nearest {
+            Some((distance, k)) if distance <= 3 => d.with_help(format!("did you mean `{k}`?")).with_fix(
+                format!("use `{k}`"),
+                span,
+                serde_json::to_string(k).unwrap_or_default(),
+            ),
+            _ => d.with_help(format!("define the {kind} in the store's `{kind}s`, or remove the reference")),
         };
-        self.error("unknown-reference", format!("unknown {kind} `{name}`"), &help, path, span);
+        self.diags.push(d);
         None
     }
 
