@@ -96,6 +96,13 @@ pub fn evaluate_json_str(store: &Store, text: &str, now: Option<Instant>) -> Res
 /// request, its Decision JSON or a failure object; one bad request does not
 /// spoil the others.
 pub fn evaluate_batch_json_str(store: &Store, text: &str, now: Option<Instant>) -> Result<String, Failure> {
+    if text.len() > limits::MAX_BATCH_BYTES {
+        return Err(Failure::new(alloc::vec![Diagnostic::error(
+            "limit-batch",
+            alloc::format!("the batch is {} bytes, more than the limit of {}", text.len(), limits::MAX_BATCH_BYTES)
+        )
+        .with_help("split the batch")]));
+    }
     let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text).map_err(|e| {
         Failure::new(alloc::vec![Diagnostic::error(
             "invalid-request",

@@ -16,7 +16,7 @@
 //! | request text | 64 KiB | requests |
 //! | context keys in a request | 128 | requests |
 //! | values of one context key | 256 | requests |
-//! | requests in one batch | 10,000 | batch evaluation |
+//! | requests in one batch / batch text | 10,000 / 16 MiB | batch evaluation |
 //!
 //! Work per decision: the statements examined are those of the principal's own
 //! policies (user, groups, assigned roles), its boundaries, the session policy,
@@ -61,3 +61,5 @@ pub const MAX_CONTEXT_KEYS: usize = 128;
 pub const MAX_CONTEXT_VALUES: usize = 256;
 /// Most requests in one batch.
 pub const MAX_BATCH: usize = 10_000;
+/// Largest batch text, in bytes (checked before it is read).
+pub const MAX_BATCH_BYTES: usize = 16 * 1024 * 1024;

@@ -332,6 +332,11 @@ fn batch_size() {
     assert!(api::evaluate_batch_json_str(&store, &batch(MAX_BATCH), None).is_ok());
     let err = api::evaluate_batch_json_str(&store, &batch(MAX_BATCH + 1), None).unwrap_err();
     assert!(err.errors.iter().any(|d| d.code == "limit-batch"), "{err:?}");
+    // The text is measured before it is read.
+    let padded = |n: usize| format!("[{one}{}]", " ".repeat(n - one.len() - 2));
+    assert!(api::evaluate_batch_json_str(&store, &padded(MAX_BATCH_BYTES), None).is_ok());
+    let err = api::evaluate_batch_json_str(&store, &padded(MAX_BATCH_BYTES + 1), None).unwrap_err();
+    assert!(err.errors.iter().any(|d| d.code == "limit-batch" && d.message.contains("bytes")), "{err:?}");
 }
 
 // ---------------------------------------------------------------- pathological inputs
