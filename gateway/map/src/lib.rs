@@ -1,0 +1,20 @@
+#![no_std]
+#![forbid(unsafe_code)]
+#![doc = include_str!("../README.md")]
+
+extern crate alloc;
+
+mod check;
+mod config;
+mod err;
+pub mod limits;
+mod net;
+mod path;
+mod record;
+mod template;
+
+pub use check::{Gateway, HttpRequest, Outcome};
+pub use config::{Config, StoreSource};
+pub use err::Refusal;
+pub use net::parse_addr;
+pub use path::RequestPath;
