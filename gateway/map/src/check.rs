@@ -159,6 +159,12 @@ impl Outcome {
         Outcome { allowed: false, refusal: Some(refusal), route, request: None, decision: None }
     }
 
+    /// A Deny for a refusal the host found itself (no configuration in
+    /// service, a request without method or path).
+    pub fn refusal(refusal: Refusal) -> Outcome {
+        Outcome::refused(refusal, None)
+    }
+
     pub fn allowed(&self) -> bool {
         self.allowed
     }

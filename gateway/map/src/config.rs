@@ -747,3 +747,49 @@ fn valid_key(key: &str) -> bool {
         && key.len() <= 256
         && key.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
 }
+
+/// Named stores for `storeRef`: `{"stores": {"<name>": <store>, ...}}` (the
+/// proxy-wasm filter reads this from its VM configuration, so that many
+/// plugin configurations share one compiled store). Errors carry pointers
+/// under `/stores/<name>`.
+pub fn stores_from_json_str(text: &str) -> Result<Vec<(String, Store)>, Failure> {
+    let json_limits =
+        JsonLimits { max_bytes: core_limits::MAX_STORE_BYTES, max_depth: core_limits::MAX_JSON_DEPTH + 2 };
+    let root = json::parse(text, json_limits).map_err(|e| {
+        let mut diagnostics = alloc::vec![e.into_diagnostic()];
+        diag::locate_all(text, &mut diagnostics);
+        Failure::new(diagnostics)
+    })?;
+    let mut reader = Reader { diags: Vec::new() };
+    let mut stores = Vec::new();
+    if let Some(members) = reader.object(&root, "", &["stores"], "the store set") {
+        match members.iter().find(|m| m.key == "stores") {
+            None => reader.error(
+                "gateway-missing-field",
+                String::from("the store set has no `stores`"),
+                "write {\"stores\": {\"<name>\": <store>}}",
+                "",
+                root.span,
+            ),
+            Some(member) => {
+                for entry in reader.object(&member.value, "/stores", &[], "`stores`").unwrap_or_default() {
+                    let base = pointer("/stores", &entry.key);
+                    match Store::from_json(&entry.value) {
+                        Ok(store) => stores.push((entry.key.clone(), store)),
+                        Err(e) => reader.diags.extend(e.diagnostics.into_iter().map(|mut d| {
+                            d.path = format!("{base}{}", d.path);
+                            d
+                        })),
+                    }
+                }
+            }
+        }
+    }
+    let mut diags = reader.diags;
+    diag::sort(&mut diags);
+    diag::locate_all(text, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(Failure::new(diags));
+    }
+    Ok(stores)
+}

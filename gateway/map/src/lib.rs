@@ -14,7 +14,7 @@ mod record;
 mod template;
 
 pub use check::{Gateway, HttpRequest, Outcome};
-pub use config::{Config, StoreSource};
+pub use config::{stores_from_json_str, Config, StoreSource};
 pub use err::Refusal;
 pub use net::parse_addr;
 pub use path::RequestPath;

@@ -190,3 +190,19 @@ fn json_syntax_errors_have_a_place() {
     let failure = Config::from_json_str(r#"{"storeRef": "a", "storeRef": "b"}"#).err().unwrap();
     assert_eq!(failure.errors[0].code, "json-duplicate-key");
 }
+
+#[test]
+fn store_sets_name_their_stores() {
+    let store = crate::governance_store();
+    let text =
+        serde_json::to_string_pretty(&json!({"stores": {"governance": store, "empty": {"account": "1"}}})).unwrap();
+    let stores = portcullis_gateway::stores_from_json_str(&text).unwrap();
+    let mut names: Vec<&str> = stores.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["empty", "governance"]);
+    let bad = json!({"stores": {"a/b": {"account": "1", "users": {"u": {"groups": ["missing"]}}}}});
+    let failure = portcullis_gateway::stores_from_json_str(&bad.to_string()).err().unwrap();
+    assert!(failure.errors.iter().all(|d| d.path.starts_with("/stores/a~1b/users/u")), "{}", failure.to_json());
+    let failure = portcullis_gateway::stores_from_json_str(r#"{"store": {}}"#).err().unwrap();
+    assert!(failure.errors.iter().any(|d| d.code == "gateway-unknown-field" && d.path == "/store"));
+}
