@@ -8,6 +8,8 @@
 
 #![allow(clippy::indexing_slicing, reason = "indices come from modulo arithmetic on non-empty tables")]
 
+pub mod peers;
+
 use serde_json::{json, Map, Value};
 
 /// Workload sizes of issue 2 / issue 8.
