@@ -1,0 +1,1 @@
+//! See `benches/vs_cedar.rs`: portcullis-core against the cedar-policy crate (scripts/bench.sh runs it).
