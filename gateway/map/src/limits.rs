@@ -20,3 +20,5 @@ pub const MAX_CONFIG_EXTRA_BYTES: usize = 4 * 1024 * 1024;
 /// Bytes of one text field in an audit record (paths and header-derived
 /// values are cut there).
 pub const MAX_LOGGED_BYTES: usize = 2_048;
+/// Bytes of an HTTP request given as JSON ([`crate::HttpInput`]).
+pub const MAX_HTTP_INPUT_BYTES: usize = 256 * 1024;

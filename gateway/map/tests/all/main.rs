@@ -6,6 +6,7 @@
 
 mod config;
 mod governance;
+mod input;
 mod paths;
 mod trust;
 
