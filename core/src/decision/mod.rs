@@ -10,7 +10,7 @@ mod write;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::{self, Write as _};
+use core::fmt;
 
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
@@ -185,10 +185,16 @@ pub struct Via<'a> {
     name: &'a str,
 }
 
+impl Via<'_> {
+    fn write_to<S: Sink>(&self, out: &mut S) {
+        out.put(self.prefix);
+        out.put(self.name);
+    }
+}
+
 impl fmt::Display for Via<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.prefix)?;
-        f.write_str(self.name)
+        FmtSink::run(f, |out| self.write_to(out))
     }
 }
 
@@ -207,27 +213,29 @@ pub struct StatementPointer<'a> {
     index: Option<u32>,
 }
 
+impl StatementPointer<'_> {
+    fn write_to<S: Sink>(&self, out: &mut S) {
+        for segment in self.base.iter().filter(|s| !s.is_empty()) {
+            out.put("/");
+            let mut rest: &str = segment;
+            while let Some(at) = rest.find(['~', '/']) {
+                out.put(rest.get(..at).unwrap_or_default());
+                out.put(if rest.as_bytes().get(at) == Some(&b'~') { "~0" } else { "~1" });
+                rest = rest.get(at + 1..).unwrap_or_default();
+            }
+            out.put(rest);
+        }
+        out.put("/Statement");
+        if let Some(i) = self.index {
+            out.put("/");
+            out.put_u64(u64::from(i));
+        }
+    }
+}
+
 impl fmt::Display for StatementPointer<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for segment in self.base.iter().filter(|s| !s.is_empty()) {
-            f.write_char('/')?;
-            if !segment.contains(['~', '/']) {
-                f.write_str(segment)?;
-                continue;
-            }
-            for c in segment.chars() {
-                match c {
-                    '~' => f.write_str("~0")?,
-                    '/' => f.write_str("~1")?,
-                    c => f.write_char(c)?,
-                }
-            }
-        }
-        f.write_str("/Statement")?;
-        match self.index {
-            Some(i) => write!(f, "/{i}"),
-            None => Ok(()),
-        }
+        FmtSink::run(f, |out| self.write_to(out))
     }
 }
 
@@ -354,94 +362,205 @@ struct NoteText<'a, 'b> {
     note: &'b Note,
 }
 
-impl fmt::Display for NoteText<'_, '_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl NoteText<'_, '_> {
+    fn write_to<S: Sink>(&self, out: &mut S) {
         let store = self.explained.store;
         let role_name = |id: RoleId| store.role(id).map_or("", |r| r.name.as_str());
-        let assignment =
-            |f: &mut fmt::Formatter<'_>, id: AssignmentId| -> Result<Option<&crate::store::Assignment>, fmt::Error> {
-                let a = store.assignment(id);
-                write!(f, "assignment of role {}", a.map_or("", |a| role_name(a.role)))?;
-                if let Some(reason) = a.and_then(|a| a.reason.as_deref()) {
-                    write!(f, " ({reason})")?;
-                }
-                Ok(a)
-            };
+        let assignment = |out: &mut S, id: AssignmentId| -> Option<&crate::store::Assignment> {
+            let a = store.assignment(id);
+            out.put("assignment of role ");
+            out.put(a.map_or("", |a| role_name(a.role)));
+            if let Some(reason) = a.and_then(|a| a.reason.as_deref()) {
+                out.put(" (");
+                out.put(reason);
+                out.put(")");
+            }
+            a
+        };
         match self.note {
             Note::AssignmentNotStarted(id) => {
-                let a = assignment(f, *id)?;
-                let at = a.and_then(|a| a.not_before).map(Instant::to_rfc3339).unwrap_or_default();
-                write!(f, " starts at {at}")
+                let a = assignment(out, *id);
+                out.put(" starts at ");
+                if let Some(at) = a.and_then(|a| a.not_before) {
+                    put_rfc3339(out, at);
+                }
             }
             Note::AssignmentEnded(id) => {
-                let a = assignment(f, *id)?;
-                let at = a.and_then(|a| a.not_after).map(Instant::to_rfc3339).unwrap_or_default();
-                write!(f, " ended at {at}")
+                let a = assignment(out, *id);
+                out.put(" ended at ");
+                if let Some(at) = a.and_then(|a| a.not_after) {
+                    put_rfc3339(out, at);
+                }
             }
             Note::AssignmentNeedsTime(id) => {
-                assignment(f, *id)?;
-                f.write_str(" is time-bound and the request has no current time, so it is not in force")
+                assignment(out, *id);
+                out.put(" is time-bound and the request has no current time, so it is not in force");
             }
             Note::UnknownPrincipal(p) => {
-                write!(f, "principal {p} is not in the store; only resource policies can allow it")
+                out.put("principal ");
+                out.put(p);
+                out.put(" is not in the store; only resource policies can allow it");
             }
             Note::NoTrustPolicy(role) => {
-                write!(f, "role {} has no trust policy, so nobody can assume it", role_name(*role))
+                out.put("role ");
+                out.put(role_name(*role));
+                out.put(" has no trust policy, so nobody can assume it");
             }
             Note::SessionExpired { role, at } => {
-                write!(f, "the session of role {} expired at {} (maxSessionSeconds)", role_name(*role), at.to_rfc3339())
+                out.put("the session of role ");
+                out.put(role_name(*role));
+                out.put(" expired at ");
+                put_rfc3339(out, *at);
+                out.put(" (maxSessionSeconds)");
             }
-            Note::CrossAccount { principal, resource } => write!(
-                f,
-                "cross-account request (principal in {principal}, resource in {resource}): identity and resource policies must both allow"
-            ),
+            Note::CrossAccount { principal, resource } => {
+                out.put("cross-account request (principal in ");
+                out.put(principal);
+                out.put(", resource in ");
+                out.put(resource);
+                out.put("): identity and resource policies must both allow");
+            }
         }
+    }
+}
+
+impl fmt::Display for NoteText<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        FmtSink::run(f, |out| self.write_to(out))
     }
 }
 
 /// The one-sentence explanation, written straight into the output.
 struct Summary<'a>(Explained<'a>);
 
-impl fmt::Display for Summary<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Summary<'_> {
+    fn write_to<S: Sink>(&self, out: &mut S) {
         let e = &self.0;
         let mut first = true;
-        let mut item = |f: &mut fmt::Formatter<'_>, m: &MatchedView<'_>| -> fmt::Result {
+        let mut item = |out: &mut S, m: &MatchedView<'_>| {
             if !core::mem::take(&mut first) {
-                f.write_str(", ")?;
+                out.put(", ");
             }
+            out.put(m.kind);
+            out.put(" ");
+            out.put(m.policy);
+            out.put(" (statement ");
             match m.sid {
-                Some(sid) => write!(f, "{} {} (statement {sid})", m.kind, m.policy),
-                None => write!(f, "{} {} (statement {})", m.kind, m.policy, m.statement),
+                Some(sid) => out.put(sid),
+                None => out.put_u64(u64::from(m.statement)),
             }
+            out.put(")");
         };
         match e.decision.reason {
             Reason::ExplicitDeny => {
-                f.write_str("denied by ")?;
+                out.put("denied by ");
                 for m in e.matched() {
-                    item(f, &m)?;
+                    item(out, &m);
                 }
-                Ok(())
             }
             Reason::Allowed => {
-                f.write_str("allowed by ")?;
+                out.put("allowed by ");
                 for m in e.matched().filter(|m| matches!(m.kind, "identity" | "resource" | "trust")) {
-                    item(f, &m)?;
+                    item(out, &m);
                 }
-                Ok(())
             }
             Reason::ImplicitDeny => {
-                f.write_str("denied: ")?;
+                out.put("denied: ");
                 for (i, m) in e.decision.missing.iter().enumerate() {
                     if i > 0 {
-                        f.write_str("; ")?;
+                        out.put("; ");
                     }
-                    f.write_str(e.missing_text(*m))?;
+                    out.put(e.missing_text(*m));
                 }
-                Ok(())
             }
         }
     }
+}
+
+impl fmt::Display for Summary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        FmtSink::run(f, |out| self.write_to(out))
+    }
+}
+
+/// Where explanation text goes: a `fmt::Formatter` (Display, serde) or the
+/// Decision JSON being written (escaped as it goes, `write.rs`). The text is
+/// produced once, by the `write_to` functions, for both.
+pub(crate) trait Sink {
+    fn put(&mut self, s: &str);
+
+    fn put_u64(&mut self, mut n: u64) {
+        let mut digits = [b'0'; 20];
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            if let Some(d) = digits.get_mut(start) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || start == 0 {
+                break;
+            }
+        }
+        self.put(digits.get(start..).and_then(|d| core::str::from_utf8(d).ok()).unwrap_or_default());
+    }
+}
+
+/// A `Sink` over a formatter, keeping its first error.
+struct FmtSink<'a, 'b> {
+    f: &'a mut fmt::Formatter<'b>,
+    result: fmt::Result,
+}
+
+impl<'a, 'b> FmtSink<'a, 'b> {
+    fn run(f: &'a mut fmt::Formatter<'b>, write: impl FnOnce(&mut Self)) -> fmt::Result {
+        let mut sink = FmtSink { f, result: Ok(()) };
+        write(&mut sink);
+        sink.result
+    }
+}
+
+impl Sink for FmtSink<'_, '_> {
+    fn put(&mut self, s: &str) {
+        if self.result.is_ok() {
+            self.result = self.f.write_str(s);
+        }
+    }
+}
+
+/// [`Instant::to_rfc3339`] without the intermediate string (same text).
+fn put_rfc3339<S: Sink>(out: &mut S, at: Instant) {
+    let secs = at.unix_seconds();
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Days to civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    if !(0..=9999).contains(&y) {
+        out.put(&at.to_rfc3339());
+        return;
+    }
+    let mut text = *b"0000-00-00T00:00:00Z";
+    let mut two = |at: usize, v: i64| {
+        if let Some(slot) = text.get_mut(at..at + 2) {
+            slot.copy_from_slice(&[b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8]);
+        }
+    };
+    two(0, y / 100);
+    two(2, y % 100);
+    two(5, m);
+    two(8, d);
+    two(11, rem / 3600);
+    two(14, rem % 3600 / 60);
+    two(17, rem % 60);
+    out.put(core::str::from_utf8(&text).unwrap_or_default());
 }
 
 impl Serialize for Summary<'_> {
@@ -482,5 +601,34 @@ impl Serialize for AlertList<'_> {
             })?;
         }
         seq.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Text(String);
+    impl Sink for Text {
+        fn put(&mut self, s: &str) {
+            self.0.push_str(s);
+        }
+    }
+
+    #[test]
+    fn times_and_numbers_are_written_as_before() {
+        let mut secs: i64 = -62_135_596_800 - 86_400 * 400; // before year 0 (falls back)
+        while secs < 253_402_300_800 + 86_400 * 400 {
+            let at = Instant(i128::from(secs) * 1_000_000_000 + 123);
+            let mut text = Text(String::new());
+            put_rfc3339(&mut text, at);
+            assert_eq!(text.0, at.to_rfc3339(), "{secs}");
+            secs += 86_400 * 37 + 3_671;
+        }
+        for n in [0u64, 7, 10, 99, 100, 4_294_967_295, u64::MAX] {
+            let mut text = Text(String::new());
+            text.put_u64(n);
+            assert_eq!(text.0, alloc::format!("{n}"));
+        }
     }
 }

@@ -3,19 +3,17 @@
 //! (a test checks), without serde's per-value machinery.
 
 use alloc::string::String;
-use core::fmt::{self, Write};
 
-use super::{Alert, Explained, MatchedView, NoteText, Summary};
+use super::{Alert, Explained, MatchedView, NoteText, Sink, Summary};
 
 /// Appends JSON string contents, escaping what JSON requires.
 struct Escaped<'a>(&'a mut String);
 
-impl Write for Escaped<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let clean = s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
-        if clean {
+impl Sink for Escaped<'_> {
+    fn put(&mut self, s: &str) {
+        if is_clean(s.as_bytes()) {
             self.0.push_str(s);
-            return Ok(());
+            return;
         }
         for c in s.chars() {
             match c {
@@ -27,34 +25,71 @@ impl Write for Escaped<'_> {
                 '\u{8}' => self.0.push_str("\\b"),
                 '\u{c}' => self.0.push_str("\\f"),
                 c if (c as u32) < 0x20 => {
-                    let _ = write!(self.0, "\\u{:04x}", c as u32);
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    let n = c as usize;
+                    self.0.push_str("\\u00");
+                    self.0.push(char::from(HEX.get(n >> 4).copied().unwrap_or(b'0')));
+                    self.0.push(char::from(HEX.get(n & 15).copied().unwrap_or(b'0')));
                 }
                 c => self.0.push(c),
             }
         }
-        Ok(())
     }
 }
 
-fn string(out: &mut String, value: impl fmt::Display) {
+/// Whether `bytes` needs no JSON escaping (no control character, `"` or `\\`),
+/// eight bytes at a time.
+fn is_clean(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A byte of `x` is zero: (x - 1) & !x has its high bit set (exact for the lowest such byte,
+    // and only ever set when some byte is zero).
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Bytes below 0x20: x - 0x20 borrows into the high bit of a byte that had it clear.
+        let below = x.wrapping_sub(ONES * 0x20) & !x & HIGHS != 0;
+        if below || has_zero(x ^ (ONES * u64::from(b'"'))) || has_zero(x ^ (ONES * u64::from(b'\\'))) {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
+/// A JSON string whose contents `write` produces.
+fn string_with(out: &mut String, write: impl FnOnce(&mut Escaped<'_>)) {
     out.push('"');
-    let _ = write!(Escaped(out), "{value}");
+    write(&mut Escaped(out));
     out.push('"');
 }
 
-fn number(out: &mut String, n: impl fmt::Display) {
-    let _ = write!(out, "{n}");
+fn string(out: &mut String, value: &str) {
+    string_with(out, |e| e.put(value));
+}
+
+fn number(out: &mut String, n: u64) {
+    // Plain digits, no escaping needed: the sink of a bare string.
+    struct Bare<'a>(&'a mut String);
+    impl Sink for Bare<'_> {
+        fn put(&mut self, s: &str) {
+            self.0.push_str(s);
+        }
+    }
+    Bare(out).put_u64(n);
 }
 
 fn matched(out: &mut String, m: &MatchedView<'_>) {
     out.push_str("{\"policy\":");
     string(out, m.policy);
     out.push_str(",\"via\":");
-    string(out, m.via);
+    string_with(out, |e| m.via.write_to(e));
     out.push_str(",\"kind\":\"");
     out.push_str(m.kind);
     out.push_str("\",\"statement\":");
-    number(out, m.statement);
+    number(out, u64::from(m.statement));
     if let Some(sid) = m.sid {
         out.push_str(",\"sid\":");
         string(out, sid);
@@ -62,12 +97,12 @@ fn matched(out: &mut String, m: &MatchedView<'_>) {
     out.push_str(",\"effect\":\"");
     out.push_str(m.effect);
     out.push_str("\",\"path\":");
-    string(out, m.path);
+    string_with(out, |e| m.path.write_to(e));
     if let Some(span) = m.span {
         out.push_str(",\"span\":{\"start\":");
-        number(out, span.start);
+        number(out, span.start as u64);
         out.push_str(",\"end\":");
-        number(out, span.end);
+        number(out, span.end as u64);
         out.push('}');
     }
     out.push('}');
@@ -102,7 +137,7 @@ impl Explained<'_> {
             if i > 0 {
                 out.push(',');
             }
-            string(out, NoteText { explained: *self, note });
+            string_with(out, |e| NoteText { explained: *self, note }.write_to(e));
         }
         out.push(']');
         if !d.missing.is_empty() {
@@ -118,7 +153,7 @@ impl Explained<'_> {
             out.push(']');
         }
         out.push_str(",\"summary\":");
-        string(out, Summary(*self));
+        string_with(out, |e| Summary(*self).write_to(e));
         out.push('}');
     }
 
@@ -127,5 +162,30 @@ impl Explained<'_> {
         let mut out = String::with_capacity(256 + 200 * self.decision.matched.len());
         self.write_json(&mut out);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_clean;
+
+    #[test]
+    fn clean_is_exact() {
+        let slow = |b: &[u8]| b.iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\');
+        let mut texts: alloc::vec::Vec<alloc::vec::Vec<u8>> = alloc::vec::Vec::new();
+        for special in [0u8, 1, 0x1f, 0x20, b'"', b'\\', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xa2, 0xff] {
+            for len in 0..20 {
+                for at in 0..len {
+                    let mut t = alloc::vec![b'a'; len];
+                    if let Some(b) = t.get_mut(at) {
+                        *b = special;
+                    }
+                    texts.push(t);
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(is_clean(t), slow(t), "{t:?}");
+        }
     }
 }
