@@ -263,9 +263,12 @@ impl Request {
                 "",
             ));
         }
-        let input: RequestInput = serde_json::from_str(text).map_err(|e| {
-            RequestError::one("invalid-request", format!("the request is not valid: {e}"), REQUEST_HELP, "")
-        })?;
+        let input = match fast::input(text) {
+            Some(input) => input,
+            None => serde_json::from_str(text).map_err(|e| {
+                RequestError::one("invalid-request", format!("the request is not valid: {e}"), REQUEST_HELP, "")
+            })?,
+        };
         Request::new(input)
     }
 
@@ -376,6 +379,266 @@ impl Request {
     }
 }
 
+/// How many leading bytes of `bytes` a JSON string can hold as they are:
+/// the position of the first `"`, `\\` or control character (or the length),
+/// found eight bytes at a time.
+pub(crate) fn plain_json_len(bytes: &[u8]) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each byte of `v` that is zero, exactly.
+    let zeros = |v: u64| !(((v & LOW7).wrapping_add(LOW7)) | v) & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut done = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let special = zeros(x ^ (ONES * u64::from(b'"'))) | zeros(x ^ (ONES * u64::from(b'\\'))) | zeros(x & (ONES * 0xe0));
+        if special != 0 {
+            return done + (special.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    done + chunks.remainder().iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(chunks.remainder().len())
+}
+
+/// The common shape of request text read without serde: a flat object of
+/// the known fields, strings without escapes, context values that are such
+/// strings, booleans, `null`, plain integers or lists of them. Anything else
+/// (a session, an escape, a float, a duplicate, an error of any kind) answers
+/// `None` and goes to serde, which gives the same input or the error: this
+/// path only ever produces what serde would.
+mod fast {
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    use super::{Context, ContextValue, RequestInput, SessionInput};
+    use crate::limits;
+
+    struct Cursor<'a> {
+        text: &'a str,
+        at: usize,
+    }
+
+    impl<'a> Cursor<'a> {
+        fn peek(&self) -> Option<u8> {
+            self.text.as_bytes().get(self.at).copied()
+        }
+
+        fn skip_ws(&mut self) {
+            while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                self.at += 1;
+            }
+        }
+
+        /// Skips whitespace, then expects `byte`.
+        fn eat(&mut self, byte: u8) -> Option<()> {
+            self.skip_ws();
+            (self.peek() == Some(byte)).then(|| self.at += 1)
+        }
+
+        fn literal(&mut self, word: &str) -> Option<()> {
+            let end = self.at + word.len();
+            (self.text.get(self.at..end) == Some(word)).then(|| self.at = end)
+        }
+
+        /// A string without escapes or control characters, after whitespace.
+        fn string(&mut self) -> Option<&'a str> {
+            self.eat(b'"')?;
+            let start = self.at;
+            let rest = self.text.as_bytes().get(start..)?;
+            let len = super::plain_json_len(rest);
+            if rest.get(len) != Some(&b'"') {
+                return None;
+            }
+            self.at = start + len + 1;
+            self.text.get(start..start + len)
+        }
+
+        /// `0` or a nonzero integer that fits i64/u64 (18 digits at most), as serde writes it back.
+        fn integer(&mut self) -> Option<&'a str> {
+            let start = self.at;
+            let negative = self.peek() == Some(b'-');
+            if negative {
+                self.at += 1;
+            }
+            let digits = self.text.as_bytes().get(self.at..)?.iter().take_while(|b| b.is_ascii_digit()).count();
+            let first = self.peek()?;
+            self.at += digits;
+            let ok = match (digits, first) {
+                (1, b'0') => !negative,
+                (1..=18, b'1'..=b'9') => true,
+                _ => false,
+            };
+            // A fraction or exponent makes it a float: serde's path.
+            (ok && !matches!(self.peek(), Some(b'.' | b'e' | b'E'))).then(|| self.text.get(start..self.at)).flatten()
+        }
+
+        /// A scalar context value: `Some(None)` for `null`.
+        fn scalar(&mut self) -> Option<Option<String>> {
+            self.skip_ws();
+            let text = match self.peek()? {
+                b'"' => self.string()?,
+                b't' => self.literal("true").map(|()| "true")?,
+                b'f' => self.literal("false").map(|()| "false")?,
+                b'n' => return self.literal("null").map(|()| None),
+                b'-' | b'0'..=b'9' => self.integer()?,
+                _ => return None,
+            };
+            (text.len() <= limits::MAX_PATTERN_BYTES).then(|| Some(String::from(text)))
+        }
+
+        fn value(&mut self) -> Option<Option<ContextValue>> {
+            self.skip_ws();
+            if self.peek() != Some(b'[') {
+                return Some(self.scalar()?.map(ContextValue::One));
+            }
+            self.at += 1;
+            let mut values = Vec::new();
+            self.skip_ws();
+            if self.peek() == Some(b']') {
+                self.at += 1;
+                return Some(Some(ContextValue::Many(values)));
+            }
+            loop {
+                if values.len() >= limits::MAX_CONTEXT_VALUES {
+                    return None;
+                }
+                values.push(self.scalar()??);
+                self.skip_ws();
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b']' => {
+                        self.at += 1;
+                        return Some(Some(ContextValue::Many(values)));
+                    }
+                    _ => return None,
+                }
+            }
+        }
+
+        /// `null`, or a session with at most a name (a policy or a time goes to serde).
+        fn session(&mut self) -> Option<Option<SessionInput>> {
+            self.skip_ws();
+            if self.peek() == Some(b'n') {
+                return self.literal("null").map(|()| None);
+            }
+            self.eat(b'{')?;
+            let mut name: Option<Option<String>> = None;
+            self.skip_ws();
+            if self.peek() != Some(b'}') {
+                loop {
+                    if self.string()? != "name" || name.is_some() {
+                        return None;
+                    }
+                    self.eat(b':')?;
+                    self.skip_ws();
+                    name = Some(if self.peek() == Some(b'n') {
+                        self.literal("null")?;
+                        None
+                    } else {
+                        Some(String::from(self.string()?))
+                    });
+                    self.skip_ws();
+                    match self.peek()? {
+                        b',' => self.at += 1,
+                        b'}' => break,
+                        _ => return None,
+                    }
+                }
+            }
+            self.at += 1;
+            Some(Some(SessionInput { name: name.flatten(), policy: None, issued_at: None }))
+        }
+
+        fn context(&mut self) -> Option<Option<Context>> {
+            self.skip_ws();
+            if self.peek() == Some(b'n') {
+                return self.literal("null").map(|()| None);
+            }
+            self.eat(b'{')?;
+            let mut entries: Vec<(String, ContextValue)> = Vec::new();
+            self.skip_ws();
+            if self.peek() == Some(b'}') {
+                self.at += 1;
+                return Some(Some(Context { entries }));
+            }
+            loop {
+                let key = self.string()?;
+                self.eat(b':')?;
+                let value = self.value()?;
+                if entries.len() >= limits::MAX_CONTEXT_KEYS || entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
+                {
+                    return None;
+                }
+                if let Some(value) = value {
+                    entries.push((String::from(key), value));
+                }
+                self.skip_ws();
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b'}' => {
+                        self.at += 1;
+                        return Some(Some(Context { entries }));
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+
+    pub(super) fn input(text: &str) -> Option<RequestInput> {
+        let mut c = Cursor { text, at: 0 };
+        c.eat(b'{')?;
+        let (mut principal, mut action, mut resource) = (None, None, None);
+        let (mut resource_account, mut context): (Option<Option<String>>, Option<Option<Context>>) = (None, None);
+        let mut session: Option<Option<SessionInput>> = None;
+        loop {
+            let key = c.string()?;
+            c.eat(b':')?;
+            match key {
+                "principal" if principal.is_none() => principal = Some(String::from(c.string()?)),
+                "action" if action.is_none() => action = Some(String::from(c.string()?)),
+                "resource" if resource.is_none() => resource = Some(String::from(c.string()?)),
+                "resourceAccount" if resource_account.is_none() => {
+                    c.skip_ws();
+                    resource_account = Some(if c.peek() == Some(b'n') {
+                        c.literal("null")?;
+                        None
+                    } else {
+                        Some(String::from(c.string()?))
+                    });
+                }
+                "context" if context.is_none() => context = Some(c.context()?),
+                "session" if session.is_none() => session = Some(c.session()?),
+                _ => return None,
+            }
+            c.skip_ws();
+            match c.peek()? {
+                b',' => c.at += 1,
+                b'}' => {
+                    c.at += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+        c.skip_ws();
+        if c.at != text.len() {
+            return None;
+        }
+        Some(RequestInput {
+            principal: principal?,
+            action: action?,
+            resource: resource?,
+            resource_account: resource_account.flatten(),
+            session: session.flatten(),
+            context: context.flatten(),
+        })
+    }
+}
+
 const REQUEST_HELP: &str =
     "a request is {\"principal\": \"user/alice\", \"action\": \"ecs:StartInstance\", \"resource\": \"acs:ecs:...\", \"context\": {...}}";
 
@@ -410,6 +673,85 @@ mod tests {
                 .unwrap();
         let arn = r.resource_arn().unwrap();
         assert_eq!((arn.service(), arn.region(), arn.account(), arn.resource), ("s3", "", "", "b/k:x"));
+    }
+
+    #[test]
+    fn plain_lengths_are_exact() {
+        let slow = |b: &[u8]| b.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(b.len());
+        for special in [0u8, 1, 0x1f, 0x20, b'"', b'\\', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xa2, 0xe0, 0xff] {
+            for len in 0..20 {
+                for at in 0..=len {
+                    let mut t = alloc::vec![b'a'; len];
+                    if let Some(b) = t.get_mut(at) {
+                        *b = special;
+                    }
+                    t.extend_from_slice(b"x\"yz\"");
+                    assert_eq!(plain_json_len(&t), slow(&t), "{t:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_serde_reads() {
+        let cases = [
+            r#"{"principal":"user/a","action":"S3:GetObject","resource":"*","context":{"aws:MultiFactorAuthAge":3600,"acs:MFAPresent":true,"aws:TagKeys":["a","b",7,false],"gone":null}}"#,
+            r#" { "principal" : "user/a" , "action":"s3:GetObject","resource":"*" , "resourceAccount" : "1" } "#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","resourceAccount":null,"context":null}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":[],"b":0,"c":-12,"d":"é"}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":null,"A":1}}"#,
+            r#"{"resource":"*","action":"s3:GetObject","principal":"user/a"}"#,
+            r#"{"principal":"role/r","action":"s3:GetObject","resource":"*","session":{"name":"build-1"}}"#,
+            r#"{"principal":"role/r","action":"s3:GetObject","resource":"*","session":{"name":null}}"#,
+            r#"{"principal":"role/r","action":"s3:GetObject","resource":"*","session":{ }}"#,
+            r#"{"principal":"role/r","action":"s3:GetObject","resource":"*","session":null}"#,
+        ];
+        for text in cases {
+            let fast = fast::input(text).unwrap_or_else(|| panic!("not on the fast path: {text}"));
+            let slow: RequestInput = serde_json::from_str(text).unwrap();
+            assert_eq!(alloc::format!("{fast:?}"), alloc::format!("{slow:?}"), "{text}");
+        }
+        // Everything else goes to serde (which reads it or says why not).
+        let others = [
+            r#"{"principal":"user/\"a\"","action":"s3:GetObject","resource":"*"}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":1.5}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":-0}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":01}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":1e3}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":12345678901234567890}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":[null]}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":[[1]]}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{"a":1,"A":2}}"#,
+            r#"{"principal":"user/a","principal":"user/b","action":"s3:GetObject","resource":"*"}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","session":{"name":"x","issuedAt":"1"}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","session":{"policy":{}}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","session":{"name":"x","name":"y"}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","session":{"name":"x",}}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","extra":1}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject"}"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*"} x"#,
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*",}"#,
+            r#"{"principal":1,"action":"s3:GetObject","resource":"*"}"#,
+            "{}",
+            "",
+        ];
+        for text in others {
+            assert!(fast::input(text).is_none(), "{text}");
+        }
+        // The generated workload takes the fast path.
+        for r in portcullis_workload_like() {
+            assert!(fast::input(&r).is_some(), "{r}");
+        }
+    }
+
+    fn portcullis_workload_like() -> [String; 2] {
+        [
+            String::from(
+                r#"{"principal":"user/user-00042","action":"ecs:DescribeInstances","resource":"acs:ecs:cn-hangzhou:1234567890123456:instance/dev-app-1","context":{"acs:CurrentTime":"2026-11-23T10:00:00Z","acs:SourceIp":"203.0.113.7","acs:MFAPresent":true}}"#,
+            ),
+            String::from(r#"{"principal":"role/role-004","action":"oss:PutObject","resource":"*","context":{}}"#),
+        ]
     }
 
     #[test]
