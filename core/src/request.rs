@@ -394,13 +394,18 @@ pub(crate) fn plain_json_len(bytes: &[u8]) -> usize {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        let special = zeros(x ^ (ONES * u64::from(b'"'))) | zeros(x ^ (ONES * u64::from(b'\\'))) | zeros(x & (ONES * 0xe0));
+        let special =
+            zeros(x ^ (ONES * u64::from(b'"'))) | zeros(x ^ (ONES * u64::from(b'\\'))) | zeros(x & (ONES * 0xe0));
         if special != 0 {
             return done + (special.trailing_zeros() / 8) as usize;
         }
         done += 8;
     }
-    done + chunks.remainder().iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(chunks.remainder().len())
+    done + chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(chunks.remainder().len())
 }
 
 /// The common shape of request text read without serde: a flat object of
