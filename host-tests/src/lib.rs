@@ -61,6 +61,15 @@ pub const EXPORTS_1_0: &[(&str, &str)] = &[
     ("pc_result_free", "() -> i32"),
 ];
 
+/// The gateway exports of ABI 1.1, present only in the `gateway` build
+/// (portcullis-gateway.wasm, capability `check-http`); tested by
+/// `tests/all/http.rs`.
+pub const EXPORTS_GATEWAY_1_1: &[(&str, &str)] = &[
+    ("pc_gateway_load", "(i32, i32) -> i32"),
+    ("pc_gateway_free", "(i32) -> i32"),
+    ("pc_check_http", "(i32, i32, i32, i32, i32) -> i32"),
+];
+
 /// The module bytes.
 pub fn module_bytes() -> Vec<u8> {
     let path = guest_path();

@@ -22,7 +22,7 @@ use mem::{Blocks, Global};
 /// Incompatible changes bump the major version (a host refuses a major it
 /// does not know); additions bump the minor.
 const ABI_MAJOR: i32 = 1;
-const ABI_MINOR: i32 = 0;
+const ABI_MINOR: i32 = if cfg!(feature = "gateway") { 1 } else { 0 };
 
 /// What an export returns when it did not do its job. Answering calls also
 /// leave a failure JSON in the result slot that says why (with diagnostics).
@@ -164,6 +164,13 @@ macro_rules! exports {
         }
     )*};
 }
+
+// The gateway exports (ABI 1.1: `pc_gateway_load`, `pc_gateway_free`,
+// `pc_check_http`), in their own file, defined with the macro above. Only in
+// the `gateway` build (portcullis-gateway.wasm): the route mapping does not
+// fit the default module's size budget.
+#[cfg(feature = "gateway")]
+mod http;
 
 exports! {
     /// The ABI major version (1).
@@ -320,13 +327,14 @@ fn version_json() -> String {
     format!(
         concat!(
             r#"{{"type":"success","engine":"{engine}","abi":{{"major":{major},"minor":{minor}}},"#,
-            r#""capabilities":["store","evaluate","evaluate-batch","check","now"],"#,
+            r#""capabilities":["store","evaluate","evaluate-batch","check","now"{gateway}],"#,
             r#""limits":{{"storeBytes":{store},"requestBytes":{request},"batchRequests":{batch},"jsonDepth":{depth}}},"#,
             r#""warnings":[]}}"#
         ),
         engine = portcullis_core::VERSION,
         major = ABI_MAJOR,
         minor = ABI_MINOR,
+        gateway = if cfg!(feature = "gateway") { r#","check-http""# } else { "" },
         store = limits::MAX_STORE_BYTES,
         request = limits::MAX_REQUEST_BYTES,
         batch = limits::MAX_BATCH,

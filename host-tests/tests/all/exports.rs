@@ -1,7 +1,7 @@
 //! The module's interface: the exports of ABI 1.0 with their signatures, an
 //! exported memory, and zero imports (STYLE 18).
 
-use portcullis_host_tests::{compiled, Metering, EXPORTS_1_0};
+use portcullis_host_tests::{compiled, Metering, EXPORTS_1_0, EXPORTS_GATEWAY_1_1};
 use wasmtime::{ExternType, FuncType, ValType};
 
 fn signature(ty: &FuncType) -> String {
@@ -36,7 +36,9 @@ fn exports_its_memory_and_nothing_outside_the_abi() {
     let extra: Vec<&str> = module
         .exports()
         .map(|e| e.name())
-        .filter(|name| !toolchain.contains(name) && !EXPORTS_1_0.iter().any(|(abi, _)| abi == name))
+        .filter(|name| {
+            !toolchain.contains(name) && !EXPORTS_1_0.iter().chain(EXPORTS_GATEWAY_1_1).any(|(abi, _)| abi == name)
+        })
         .collect();
     assert!(extra.is_empty(), "exports outside ABI.md: {extra:?}");
     for export in module.exports() {
@@ -58,7 +60,7 @@ fn abi_md_lists_exactly_these_exports() {
         .collect();
     for name in documented {
         assert!(
-            EXPORTS_1_0.iter().any(|(abi, _)| *abi == name),
+            EXPORTS_1_0.iter().chain(EXPORTS_GATEWAY_1_1).any(|(abi, _)| *abi == name),
             "wasm/ABI.md documents `{name}`, which is not exported"
         );
     }

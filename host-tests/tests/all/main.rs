@@ -6,6 +6,7 @@
 
 mod conformance;
 mod exports;
+mod http;
 mod limits;
 mod malformed;
 mod memory;
