@@ -36,17 +36,25 @@ pub fn statement_of(entry: Entry) -> usize {
     (entry & 0xffff) as usize
 }
 
-/// For each (service, first letter of the action name): the statements that
-/// can match; per service, those that match any name; and those that can
-/// match any service. For one action the three lists are disjoint and
-/// ascending, so their merge visits statements in document order.
+/// For each (service, first letter of the action name): every statement that
+/// can match, in document order, ready to walk: those of that key, the
+/// service's statements that match any name, and (when there are few) those
+/// that can match any service. An action whose letter has no bucket uses its
+/// service's any-name bucket; an action of a service no statement names
+/// literally uses `anywhere` alone.
 #[derive(Debug, Default)]
 pub struct StatementIndex {
     /// `key -> (start, end)` ranges into `entries`.
     buckets: HashMap<u64, (u32, u32)>,
     entries: Box<[Entry]>,
     anywhere: Box<[Entry]>,
+    /// Whether the buckets include `anywhere` (it is merged in when short, so
+    /// that the index stays within a small multiple of the statements).
+    merged: bool,
 }
+
+/// `anywhere` lists up to this long are merged into every bucket.
+const MERGE_ANYWHERE: usize = 64;
 
 /// The interned service and lowercase first letter of a request action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +68,14 @@ impl StatementIndex {
     pub fn build<'a>(
         policies: impl IntoIterator<Item = &'a Policy>,
         services: &mut HashMap<Box<str>, u32>,
+    ) -> StatementIndex {
+        Self::build_merging(policies, services, MERGE_ANYWHERE)
+    }
+
+    fn build_merging<'a>(
+        policies: impl IntoIterator<Item = &'a Policy>,
+        services: &mut HashMap<Box<str>, u32>,
+        merge_anywhere: usize,
     ) -> StatementIndex {
         let mut keyed: Vec<(u64, Entry)> = Vec::new();
         let mut anywhere = Vec::new();
@@ -104,57 +120,127 @@ impl StatementIndex {
         }
         keyed.sort_unstable();
         keyed.dedup();
-        let mut buckets: HashMap<u64, (u32, u32)> = HashMap::new();
-        let mut entries = Vec::with_capacity(keyed.len());
-        for (k, e) in keyed {
-            let at = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-            buckets.entry(k).and_modify(|range| range.1 = at + 1).or_insert((at, at + 1));
-            entries.push(e);
+        let merged = anywhere.len() <= merge_anywhere;
+        // Each service's any-name statements, to merge into its letter buckets.
+        let mut any_name: HashMap<u32, Vec<Entry>> = HashMap::new();
+        for &(k, e) in &keyed {
+            if k & 0xff == u64::from(ANY_FIRST) {
+                any_name.entry((k >> 8) as u32).or_default().push(e);
+            }
         }
-        StatementIndex { buckets, entries: entries.into_boxed_slice(), anywhere: anywhere.into_boxed_slice() }
+        let mut buckets: HashMap<u64, (u32, u32)> = HashMap::new();
+        let mut entries: Vec<Entry> = Vec::with_capacity(keyed.len());
+        let mut list: Vec<Entry> = Vec::new();
+        let mut i = 0;
+        while let Some(&(k, _)) = keyed.get(i) {
+            let run = keyed.get(i..).unwrap_or_default().iter().take_while(|(other, _)| *other == k).count();
+            list.clear();
+            list.extend(keyed.get(i..i + run).unwrap_or_default().iter().map(|&(_, e)| e));
+            i += run;
+            if k & 0xff != u64::from(ANY_FIRST) {
+                list.extend(any_name.get(&((k >> 8) as u32)).into_iter().flatten());
+            }
+            if merged {
+                list.extend_from_slice(&anywhere);
+            }
+            list.sort_unstable();
+            list.dedup();
+            let start = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+            entries.extend_from_slice(&list);
+            buckets.insert(k, (start, u32::try_from(entries.len()).unwrap_or(u32::MAX)));
+        }
+        StatementIndex { buckets, entries: entries.into_boxed_slice(), anywhere: anywhere.into_boxed_slice(), merged }
     }
 
-    fn bucket(&self, k: u64) -> &[Entry] {
-        self.buckets
-            .get(&k)
-            .and_then(|&(start, end)| self.entries.get(start as usize..end as usize))
-            .unwrap_or_default()
+    fn bucket(&self, k: u64) -> Option<&[Entry]> {
+        self.buckets.get(&k).and_then(|&(start, end)| self.entries.get(start as usize..end as usize))
     }
 
     /// Statements that may apply to the action, in document order.
     pub fn candidates(&self, action: ActionKey) -> Candidates<'_> {
-        let (named, any_name): (&[Entry], &[Entry]) = match action.service {
-            Some(s) if !self.buckets.is_empty() => (self.bucket(key(s, action.first)), self.bucket(key(s, ANY_FIRST))),
-            _ => (&[], &[]),
+        let found = match action.service {
+            Some(s) if !self.buckets.is_empty() => {
+                self.bucket(key(s, action.first)).or_else(|| self.bucket(key(s, ANY_FIRST)))
+            }
+            _ => None,
         };
-        Candidates { lists: [named, any_name, &self.anywhere] }
+        match (found, self.merged) {
+            (Some(list), true) => Candidates { lists: [list, &[]] },
+            (None, true) => Candidates { lists: [&self.anywhere, &[]] },
+            (found, false) => Candidates { lists: [found.unwrap_or_default(), &self.anywhere] },
+        }
     }
 }
 
-/// Merges three ascending, disjoint lists of entries.
+/// Walks one ascending list, or merges two disjoint ascending lists.
 #[derive(Debug)]
 pub struct Candidates<'a> {
-    lists: [&'a [Entry]; 3],
+    lists: [&'a [Entry]; 2],
 }
 
 impl Iterator for Candidates<'_> {
     type Item = Entry;
 
+    #[inline]
     fn next(&mut self) -> Option<Entry> {
-        let [a, b, c] = self.lists;
-        let heads = [a.first(), b.first(), c.first()];
-        let mut best: Option<(usize, Entry)> = None;
-        for (i, head) in heads.into_iter().enumerate() {
-            if let Some(&head) = head {
-                if best.is_none_or(|(_, b)| head < b) {
-                    best = Some((i, head));
-                }
+        let [a, b] = self.lists;
+        let take_b = match (a.first(), b.first()) {
+            (Some(x), Some(y)) => y < x,
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (None, None) => return None,
+        };
+        let list = if take_b { &mut self.lists[1] } else { &mut self.lists[0] };
+        let (&head, rest) = list.split_first()?;
+        *list = rest;
+        Some(head)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{parse_policy, PolicyKind};
+    use alloc::string::String;
+
+    #[test]
+    fn merged_and_separate_lists_give_the_same_candidates() {
+        let actions = [
+            "\"ecs:Describe*\"",
+            "\"ecs:*\"",
+            "\"*\"",
+            "[\"ecs:Start*\", \"oss:Get*\"]",
+            "\"oss:*Object\"",
+            "\"*:List*\"",
+            "\"ecs:DeleteInstance\"",
+        ];
+        let mut policies = Vec::new();
+        for p in 0..4 {
+            let statements: Vec<String> = (0..40)
+                .map(|i| {
+                    let action = actions.get((i * 7 + p * 3) % actions.len()).copied().unwrap_or("\"*\"");
+                    let key = if i % 9 == 4 { "NotAction" } else { "Action" };
+                    alloc::format!("{{\"Effect\":\"Allow\",\"{key}\":{action},\"Resource\":\"*\"}}")
+                })
+                .collect();
+            let text = alloc::format!("{{\"Version\":\"1\",\"Statement\":[{}]}}", statements.join(","));
+            let json = crate::json::parse(&text, crate::json::JsonLimits::default()).unwrap_or_else(|_| unreachable!());
+            let mut diags = Vec::new();
+            policies.push(parse_policy(&json, PolicyKind::Identity, "", &mut diags).unwrap_or_else(|| unreachable!()));
+        }
+        let mut services = HashMap::new();
+        let merged = StatementIndex::build_merging(&policies, &mut services, usize::MAX);
+        let separate = StatementIndex::build_merging(&policies, &mut services, 0);
+        assert!(merged.merged && !separate.merged);
+        let ids: Vec<Option<u32>> = ["ecs", "oss", "rds"].iter().map(|s| services.get(*s).copied()).collect();
+        for service in ids.into_iter().chain([None]) {
+            for first in [b'd', b's', b'g', b'l', b'x', ANY_FIRST] {
+                let key = ActionKey { service, first };
+                let a: Vec<Entry> = merged.candidates(key).collect();
+                let b: Vec<Entry> = separate.candidates(key).collect();
+                assert_eq!(a, b, "{key:?}");
+                assert!(a.windows(2).all(|w| w.first() < w.last()), "{key:?}: {a:?}");
             }
         }
-        let (i, head) = best?;
-        if let Some(list) = self.lists.get_mut(i) {
-            *list = list.get(1..).unwrap_or_default();
-        }
-        Some(head)
     }
 }
