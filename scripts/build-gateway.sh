@@ -59,6 +59,13 @@ budget() {
   fi
 }
 
+# wasm-opt from the npm package `binaryen`, as scripts/setup.sh installs it
+# (here too, so that this script works on its own from a clean checkout).
+if ! "$wasm_opt" --version 2>/dev/null | grep -q "version_${BINARYEN_VERSION%%.*}"; then
+  npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix target/tools/binaryen \
+    "binaryen@$BINARYEN_VERSION" || echo "build-gateway: could not install binaryen $BINARYEN_VERSION" >&2
+fi
+
 status=0
 
 filter_raw="$target_dir/wasm32-unknown-unknown/wasm-release/portcullis_proxy_wasm.wasm"
