@@ -24,8 +24,9 @@ const caveats = load("caveats") ?? [];
 
 const us = (ns) => (ns === undefined || ns === null ? "—" : ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : `${(ns / 1000).toFixed(2)} µs`);
 const msText = (ms) => (ms === undefined ? "—" : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`);
-const kb = (bytes) => (bytes === undefined || bytes === null ? "—" : `${(bytes / 1000).toFixed(0)} KB`);
-const mb = (bytes) => (bytes === undefined || bytes === null ? "—" : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1000).toFixed(0)} KB`);
+const kb = (bytes) => (bytes === undefined || bytes === null ? "—" : `${(bytes / 1000).toFixed(1)} KB`);
+const mb = (bytes) =>
+  bytes === undefined || bytes === null ? "—" : bytes <= 0 ? "< GC noise" : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1000).toFixed(0)} KB`;
 const rate = (n) => (n === undefined ? "—" : Math.round(n).toLocaleString("en-US"));
 const ratio = (x, base) => (x && base ? `${x / base >= 10 ? Math.round(x / base).toLocaleString("en-US") : (x / base).toFixed(1)}x` : "—");
 const pct = (a) => (a ? `${((100 * a.agree) / a.compared).toFixed(2)}% of ${a.compared.toLocaleString("en-US")}` : "—");
@@ -42,7 +43,7 @@ if (native) {
       `| native (Rust, ${r.size}) | portcullis-core \`Store::evaluate\` | ${msText(r.portcullis.loadNs / 1e6)} | ${us(r.portcullis.p50Ns)} | ${us(r.portcullis.p99Ns)} | ${rate(1e9 / r.portcullis.p50Ns)} | 1x | ${mb(r.portcullis.heapBytes)} heap | — | — |`,
       `| native (Rust, ${r.size}) | portcullis-core, request JSON in, Decision JSON out | — | ${us(r.portcullis.jsonP50Ns)} | ${us(r.portcullis.jsonP99Ns)} | ${rate(1e9 / r.portcullis.jsonP50Ns)} | ${ratio(r.portcullis.jsonP50Ns, base)} | — | — | — |`,
       `| native (Rust, ${r.size}) | cedar-policy crate (${r.cedar.policies} policies) | ${msText(r.cedar.loadNs / 1e6)} | ${us(r.cedar.p50Ns)} | ${us(r.cedar.p99Ns)} | ${rate(1e9 / r.cedar.p50Ns)} | ${ratio(r.cedar.p50Ns, base)} | ${mb(r.cedar.heapBytes)} heap | — | ${pct(r.agreement)} |`,
-      `| native (Rust, ${r.size}) | the floor: one hash lookup + one glob match | — | ${us(r.floorNs)} | — | — | ${ratio(r.floorNs, base)} | — | — | — |`,
+      `| native (Rust, ${r.size}) | the floor: one hash lookup + one glob match | — | ${us(r.floorNs)} | — | — | Portcullis = ${ratio(base, r.floorNs)} the floor | — | — | — |`,
     );
   }
 }
