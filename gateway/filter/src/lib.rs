@@ -172,7 +172,9 @@ impl Http {
             Some(id) if !id.is_empty() => id.to_owned(),
             _ => format!("portcullis-{}", self.context_id),
         };
-        let peer_bytes = self.get_property(vec!["source", "address"]);
+        // The SDK's `get_property` panics on some host statuses; an unknown
+        // peer is no source address, not a trap.
+        let peer_bytes = hostcalls::get_property(vec!["source", "address"]).ok().flatten();
         let peer = peer_bytes.as_deref().and_then(|b| std::str::from_utf8(b).ok());
         let now = self
             .get_current_time()

@@ -42,6 +42,7 @@ pub mod status {
     pub const OK: i32 = 0;
     pub const NOT_FOUND: i32 = 1;
     pub const BAD_ARGUMENT: i32 = 2;
+    pub const INTERNAL_FAILURE: i32 = 10;
 }
 
 /// Map types (`proxy_map_type_t`).
@@ -160,6 +161,8 @@ pub struct HostState {
     /// Every log line: (level, message).
     pub logs: Vec<(u32, String)>,
     pub local_response: Option<LocalResponse>,
+    /// Answer every `proxy_get_property` with INTERNAL_FAILURE (a host in trouble).
+    pub fail_properties: bool,
     /// Calls of `proxy_continue_stream` / `proxy_close_stream` / `proxy_done`.
     pub stream_calls: Vec<&'static str>,
 }
@@ -350,6 +353,9 @@ fn linker(engine: &Engine, module: &Module) -> Result<Linker<HostState>> {
         "env",
         "proxy_get_property",
         |mut caller: Caller<'_, HostState>, path_ptr: i32, path_len: i32, ptr_ptr: i32, len_ptr: i32| {
+            if caller.data().fail_properties {
+                return Ok(status::INTERNAL_FAILURE);
+            }
             let path = read(&caller, path_ptr, path_len)?;
             let key = path.split(|&b| b == 0).map(String::from_utf8_lossy).collect::<Vec<_>>().join(".");
             let Some(value) = caller.data().properties.get(&key).cloned() else { return Ok(status::NOT_FOUND) };

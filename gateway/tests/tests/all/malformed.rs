@@ -57,3 +57,18 @@ fn huge_and_hostile_requests_are_denied_without_a_trap() {
         assert_eq!(exchange.local_response.unwrap().status, 403, "{path:?}");
     }
 }
+
+#[test]
+fn a_host_that_cannot_say_the_peer_gets_decisions_without_a_source_address() {
+    let mut filter = crate::governance_filter();
+    filter.store.data_mut().fail_properties = true;
+    let allowed = Request::new("POST", "/ecs/instances/staging-web-1/start").header("x-auth-user", "alice");
+    let exchange = filter.request(&allowed).unwrap();
+    assert_eq!(exchange.action, action::CONTINUE);
+    assert!(exchange.audit_line().get("sourceIp").is_none());
+    // A guardrail that needs the office range denies (NotIpAddress on a missing key).
+    let delete =
+        Request::new("DELETE", "/ecs/instances/prod-web-1").header("x-auth-user", "bob").header("x-auth-mfa", "true");
+    let exchange = filter.request(&delete).unwrap();
+    assert_eq!(exchange.local_response.unwrap().body_json()["reason"], "ExplicitDeny");
+}
