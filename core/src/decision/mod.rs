@@ -186,7 +186,7 @@ pub struct Via<'a> {
 }
 
 impl Via<'_> {
-    fn write_to<S: Sink>(&self, out: &mut S) {
+    fn write_to(&self, out: &mut dyn Sink) {
         out.put(self.prefix);
         out.put(self.name);
     }
@@ -214,7 +214,7 @@ pub struct StatementPointer<'a> {
 }
 
 impl StatementPointer<'_> {
-    fn write_to<S: Sink>(&self, out: &mut S) {
+    fn write_to(&self, out: &mut dyn Sink) {
         for segment in self.base.iter().filter(|s| !s.is_empty()) {
             out.put("/");
             let mut rest: &str = segment;
@@ -228,7 +228,7 @@ impl StatementPointer<'_> {
         out.put("/Statement");
         if let Some(i) = self.index {
             out.put("/");
-            out.put_u64(u64::from(i));
+            put_u64(out, u64::from(i));
         }
     }
 }
@@ -363,10 +363,10 @@ struct NoteText<'a, 'b> {
 }
 
 impl NoteText<'_, '_> {
-    fn write_to<S: Sink>(&self, out: &mut S) {
+    fn write_to(&self, out: &mut dyn Sink) {
         let store = self.explained.store;
         let role_name = |id: RoleId| store.role(id).map_or("", |r| r.name.as_str());
-        let assignment = |out: &mut S, id: AssignmentId| -> Option<&crate::store::Assignment> {
+        let assignment = |out: &mut dyn Sink, id: AssignmentId| -> Option<&crate::store::Assignment> {
             let a = store.assignment(id);
             out.put("assignment of role ");
             out.put(a.map_or("", |a| role_name(a.role)));
@@ -434,10 +434,10 @@ impl fmt::Display for NoteText<'_, '_> {
 struct Summary<'a>(Explained<'a>);
 
 impl Summary<'_> {
-    fn write_to<S: Sink>(&self, out: &mut S) {
+    fn write_to(&self, out: &mut dyn Sink) {
         let e = &self.0;
         let mut first = true;
-        let mut item = |out: &mut S, m: &MatchedView<'_>| {
+        let mut item = |out: &mut dyn Sink, m: &MatchedView<'_>| {
             if !core::mem::take(&mut first) {
                 out.put(", ");
             }
@@ -447,7 +447,7 @@ impl Summary<'_> {
             out.put(" (statement ");
             match m.sid {
                 Some(sid) => out.put(sid),
-                None => out.put_u64(u64::from(m.statement)),
+                None => put_u64(out, u64::from(m.statement)),
             }
             out.put(")");
         };
@@ -488,22 +488,23 @@ impl fmt::Display for Summary<'_> {
 /// produced once, by the `write_to` functions, for both.
 pub(crate) trait Sink {
     fn put(&mut self, s: &str);
+}
 
-    fn put_u64(&mut self, mut n: u64) {
-        let mut digits = [b'0'; 20];
-        let mut start = digits.len();
-        loop {
-            start -= 1;
-            if let Some(d) = digits.get_mut(start) {
-                *d = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-            if n == 0 || start == 0 {
-                break;
-            }
+/// Writes `n` in decimal.
+fn put_u64(out: &mut dyn Sink, mut n: u64) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            *d = b'0' + (n % 10) as u8;
         }
-        self.put(digits.get(start..).and_then(|d| core::str::from_utf8(d).ok()).unwrap_or_default());
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
     }
+    out.put(digits.get(start..).and_then(|d| core::str::from_utf8(d).ok()).unwrap_or_default());
 }
 
 /// A `Sink` over a formatter, keeping its first error.
@@ -513,7 +514,7 @@ struct FmtSink<'a, 'b> {
 }
 
 impl<'a, 'b> FmtSink<'a, 'b> {
-    fn run(f: &'a mut fmt::Formatter<'b>, write: impl FnOnce(&mut Self)) -> fmt::Result {
+    fn run(f: &'a mut fmt::Formatter<'b>, write: impl FnOnce(&mut dyn Sink)) -> fmt::Result {
         let mut sink = FmtSink { f, result: Ok(()) };
         write(&mut sink);
         sink.result
@@ -529,7 +530,7 @@ impl Sink for FmtSink<'_, '_> {
 }
 
 /// [`Instant::to_rfc3339`] without the intermediate string (same text).
-fn put_rfc3339<S: Sink>(out: &mut S, at: Instant) {
+fn put_rfc3339(out: &mut dyn Sink, at: Instant) {
     let secs = at.unix_seconds();
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
@@ -627,7 +628,7 @@ mod tests {
         }
         for n in [0u64, 7, 10, 99, 100, 4_294_967_295, u64::MAX] {
             let mut text = Text(String::new());
-            text.put_u64(n);
+            put_u64(&mut text, n);
             assert_eq!(text.0, alloc::format!("{n}"));
         }
     }

@@ -4,7 +4,7 @@
 
 use alloc::string::String;
 
-use super::{Alert, Explained, MatchedView, NoteText, Sink, Summary};
+use super::{put_u64, Alert, Explained, MatchedView, NoteText, Sink, Summary};
 
 /// Appends JSON string contents, escaping what JSON requires.
 struct Escaped<'a>(&'a mut String);
@@ -43,7 +43,7 @@ fn is_clean(bytes: &[u8]) -> bool {
 }
 
 /// A JSON string whose contents `write` produces.
-fn string_with(out: &mut String, write: impl FnOnce(&mut Escaped<'_>)) {
+fn string_with(out: &mut String, write: impl FnOnce(&mut dyn Sink)) {
     out.push('"');
     write(&mut Escaped(out));
     out.push('"');
@@ -61,7 +61,7 @@ fn number(out: &mut String, n: u64) {
             self.0.push_str(s);
         }
     }
-    Bare(out).put_u64(n);
+    put_u64(&mut Bare(out), n);
 }
 
 fn matched(out: &mut String, m: &MatchedView<'_>) {

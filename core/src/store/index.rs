@@ -121,33 +121,31 @@ impl StatementIndex {
         keyed.sort_unstable();
         keyed.dedup();
         let merged = anywhere.len() <= merge_anywhere;
-        // Each service's any-name statements, to merge into its letter buckets.
-        let mut any_name: HashMap<u32, Vec<Entry>> = HashMap::new();
-        for &(k, e) in &keyed {
-            if k & 0xff == u64::from(ANY_FIRST) {
-                any_name.entry((k >> 8) as u32).or_default().push(e);
-            }
-        }
+        // Keys sort by service, then letter, and ANY_FIRST (0) first: each
+        // service's any-name run comes just before its letter runs.
         let mut buckets: HashMap<u64, (u32, u32)> = HashMap::new();
         let mut entries: Vec<Entry> = Vec::with_capacity(keyed.len());
         let mut list: Vec<Entry> = Vec::new();
+        let mut any_name: (u64, &[(u64, Entry)]) = (u64::MAX, &[]);
         let mut i = 0;
         while let Some(&(k, _)) = keyed.get(i) {
             let run = keyed.get(i..).unwrap_or_default().iter().take_while(|(other, _)| *other == k).count();
-            list.clear();
-            list.extend(keyed.get(i..i + run).unwrap_or_default().iter().map(|&(_, e)| e));
+            let own = keyed.get(i..i + run).unwrap_or_default();
             i += run;
-            if k & 0xff != u64::from(ANY_FIRST) {
-                list.extend(any_name.get(&((k >> 8) as u32)).into_iter().flatten());
+            let service = k >> 8;
+            if k & 0xff == u64::from(ANY_FIRST) {
+                any_name = (service, own);
             }
-            if merged {
-                list.extend_from_slice(&anywhere);
-            }
-            list.sort_unstable();
-            list.dedup();
+            // Three ascending, disjoint lists: merged without sorting.
+            let any: &[(u64, Entry)] =
+                if k & 0xff != u64::from(ANY_FIRST) && any_name.0 == service { any_name.1 } else { &[] };
+            list.clear();
+            list.extend(Merge { lists: [own, any] }.map(|(_, e)| e));
             let start = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-            entries.extend_from_slice(&list);
-            buckets.insert(k, (start, u32::try_from(entries.len()).unwrap_or(u32::MAX)));
+            let rest: &[Entry] = if merged { &anywhere } else { &[] };
+            entries.extend(Candidates { lists: [&list, rest] });
+            let end = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+            buckets.entry(k).and_modify(|range| *range = (start, end)).or_insert((start, end));
         }
         StatementIndex { buckets, entries: entries.into_boxed_slice(), anywhere: anywhere.into_boxed_slice(), merged }
     }
@@ -169,6 +167,29 @@ impl StatementIndex {
             (None, true) => Candidates { lists: [&self.anywhere, &[]] },
             (found, false) => Candidates { lists: [found.unwrap_or_default(), &self.anywhere] },
         }
+    }
+}
+
+/// Merges two disjoint lists of `(key, entry)` ascending by entry.
+struct Merge<'a> {
+    lists: [&'a [(u64, Entry)]; 2],
+}
+
+impl Iterator for Merge<'_> {
+    type Item = (u64, Entry);
+
+    fn next(&mut self) -> Option<(u64, Entry)> {
+        let [a, b] = self.lists;
+        let take_b = match (a.first(), b.first()) {
+            (Some(x), Some(y)) => y.1 < x.1,
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (None, None) => return None,
+        };
+        let list = if take_b { &mut self.lists[1] } else { &mut self.lists[0] };
+        let (&head, rest) = list.split_first()?;
+        *list = rest;
+        Some(head)
     }
 }
 
