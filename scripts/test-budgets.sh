@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Size and speed budgets (issue 8), as bounds a noisy shared machine does not trip:
 #   - the raw ABI module (target/portcullis.wasm): under 150 KB gzipped;
-#   - the npm package's engine (npm/pkg/portcullis_wasm_bg.wasm): under 200 KiB gzipped;
+#   - the npm package's engine (npm/pkg/portcullis_wasm_bg.wasm): under 200 KiB gzipped
+#     (both measured as their own build scripts and tests measure them);
 #   - in one Node process on the medium workload: Portcullis's documented call
 #     (`store.evaluate(object)`) is faster per decision (p50) than cedar-wasm's
 #     `statefulIsAuthorized` with a preparsed policy set, and both decide a
@@ -23,10 +24,13 @@ if ! [ -f npm/pkg/portcullis_wasm_bg.wasm ] || ! [ -f npm/dist/node.js ]; then
 fi
 scripts/build-abi.sh
 
-gzipped() { gzip -9 -c "$1" | wc -c; }
-check_size() { # name file budget-bytes budget-text
+# Each budget as its owner measures it: build-abi.sh with `gzip -9`,
+# npm/test/budget.mjs with Node's zlib at level 9.
+gzip_cli() { gzip -9 -c "$1" | wc -c; }
+gzip_zlib() { node -e 'process.stdout.write(String(require("zlib").gzipSync(require("fs").readFileSync(process.argv[1]), { level: 9 }).length))' "$1"; }
+check_size() { # name file budget-bytes budget-text measure
   local bytes
-  bytes=$(gzipped "$2")
+  bytes=$("$5" "$2")
   if [ "$bytes" -lt "$3" ]; then
     echo "budget: $1 $(wc -c <"$2") bytes, $bytes gzipped: within $4"
   else
@@ -34,8 +38,8 @@ check_size() { # name file budget-bytes budget-text
   fi
 }
 step "sizes"
-check_size "raw ABI module" "$target/portcullis.wasm" 150000 "150 KB"
-check_size "npm engine" npm/pkg/portcullis_wasm_bg.wasm $((200 * 1024)) "200 KiB"
+check_size "raw ABI module" "$target/portcullis.wasm" 150000 "150 KB (gzip -9)" gzip_cli
+check_size "npm engine" npm/pkg/portcullis_wasm_bg.wasm $((200 * 1024)) "200 KiB (zlib level 9)" gzip_zlib
 
 step "speed against cedar-wasm (same Node process, medium workload)"
 bench/peers.sh
