@@ -263,10 +263,8 @@ impl ArnPattern {
         if arn.scheme != self.scheme {
             return false;
         }
-        if !self.head.iter().zip(arn.head()).all(|(glob, part)| glob.matches(part)) {
-            return false;
-        }
-        match &self.tail {
+        // The resource part first: it is where patterns of one service differ.
+        let tail = match &self.tail {
             Tail::Whole(glob) => glob.matches(arn.resource),
             Tail::Typed { kind, separator, id } => {
                 let bytes = arn.resource.as_bytes();
@@ -276,7 +274,8 @@ impl ArnPattern {
                     && arn.resource.get(kind.len() + 1..).is_some_and(|rest| id.matches(rest))
             }
             Tail::Never => false,
-        }
+        };
+        tail && self.head.iter().zip(arn.head()).all(|(glob, part)| glob.matches(part))
     }
 
     pub fn scheme(&self) -> Scheme {

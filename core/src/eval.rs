@@ -154,7 +154,7 @@ struct Hits {
 }
 
 impl Hits {
-    const INLINE: usize = 12;
+    const INLINE: usize = 8;
     const EMPTY: Hit = Hit {
         matched: Matched { source: Source::Session, kind: PolicyKind::Session, statement: 0, effect: Effect::Allow },
         role: Part::Session,
