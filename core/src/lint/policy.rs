@@ -4,7 +4,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::catalog::{contains, AWS_ACTIONS, AWS_SERVICES, RETIRED_AWS_SERVICES};
+use super::catalog::{Words, AWS_ACTIONS, AWS_SERVICES, RETIRED_AWS_SERVICES};
 use super::util::{
     action_covers, all_stars, has_wildcard, items, json_eq, nearest, quoted, removal_span, resource_covers, Item,
 };
@@ -306,7 +306,7 @@ fn sid(doc: &Doc<'_>, stmt: &Stmt<'_>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn catalog_actions(service: &str) -> Option<&'static [&'static str]> {
+fn catalog_actions(service: &str) -> Option<Words> {
     AWS_ACTIONS.iter().find(|(s, _)| *s == service).map(|(_, names)| *names)
 }
 
@@ -326,11 +326,11 @@ fn action_names(doc: &Doc<'_>, item: &Item<'_>, diags: &mut Vec<Diagnostic>) {
         return;
     }
     let service_lower = service.to_ascii_lowercase();
-    if !contains(AWS_SERVICES, &service_lower) && !contains(RETIRED_AWS_SERVICES, &service_lower) {
+    if !AWS_SERVICES.contains(&service_lower) && !RETIRED_AWS_SERVICES.contains(&service_lower) {
         let mut d = finding("unknown-service", format!("`{service}` is not an AWS service prefix"))
             .at(item.path.clone(), item.span);
-        let near = if doc.budget.spend(AWS_SERVICES.len()) {
-            nearest(&service_lower, AWS_SERVICES.iter().copied(), 2)
+        let near = if doc.budget.spend(AWS_SERVICES.iter().count()) {
+            nearest(&service_lower, AWS_SERVICES.iter(), 2)
         } else {
             None
         };
@@ -350,12 +350,12 @@ fn action_names(doc: &Doc<'_>, item: &Item<'_>, diags: &mut Vec<Diagnostic>) {
         return;
     }
     let Some(names) = catalog_actions(&service_lower) else { return };
-    if contains(names, name) {
+    if names.contains(name) {
         return;
     }
     let mut d = finding("unknown-action", format!("`{name}` is not an action of `{service_lower}`"))
         .at(item.path.clone(), item.span);
-    let near = if doc.budget.spend(names.len()) { nearest(name, names.iter().copied(), 3) } else { None };
+    let near = if doc.budget.spend(names.iter().count()) { nearest(name, names.iter(), 3) } else { None };
     match near {
         Some(near) => {
             let fixed = format!("{service}:{near}");
