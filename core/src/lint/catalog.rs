@@ -900,16 +900,23 @@ impl Words {
         self.0.lines()
     }
 
-    /// `word` is in the list, compared without regard to ASCII case (the
-    /// list is sorted that way, so the scan stops at the first larger word).
+    /// `word` is in the list, compared without regard to ASCII case: a
+    /// binary search over the byte range, snapping each probe to its line.
     pub fn contains(self, word: &str) -> bool {
-        let key = |w: &str| w.bytes().map(|b| b.to_ascii_lowercase()).collect::<alloc::vec::Vec<u8>>();
-        let wanted = key(word);
-        for probe in self.iter() {
-            match key(probe).cmp(&wanted) {
-                core::cmp::Ordering::Less => continue,
+        let text = self.0.as_bytes();
+        let lower = |b: &u8| b.to_ascii_lowercase();
+        let (mut lo, mut hi) = (0, text.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let before = text.get(..mid).unwrap_or_default();
+            let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1).max(lo);
+            let rest = text.get(start..).unwrap_or_default();
+            let end = start + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            let line = text.get(start..end).unwrap_or_default();
+            match line.iter().map(lower).cmp(word.as_bytes().iter().map(lower)) {
+                core::cmp::Ordering::Less => lo = end + 1,
+                core::cmp::Ordering::Greater => hi = start,
                 core::cmp::Ordering::Equal => return true,
-                core::cmp::Ordering::Greater => return false,
             }
         }
         false
@@ -932,5 +939,15 @@ mod tests {
             );
         }
         assert!(S3_ACTIONS.contains("getobject") && AWS_SERVICES.contains("s3") && !AWS_SERVICES.contains("s4"));
+        for list in [AWS_SERVICES, RETIRED_AWS_SERVICES, IAM_ACTIONS, S3_ACTIONS, STS_ACTIONS] {
+            for word in list.iter() {
+                assert!(list.contains(word) && list.contains(&word.to_ascii_uppercase()), "{word}");
+                assert!(
+                    !list.contains(&alloc::format!("{word}~")) && !list.contains(&alloc::format!("~{word}")),
+                    "{word}"
+                );
+            }
+        }
+        assert!(!AWS_SERVICES.contains("") && !AWS_SERVICES.contains("zzzzzz"));
     }
 }
