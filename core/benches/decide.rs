@@ -62,6 +62,17 @@ fn decide(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    group.bench_function("json/medium", |b| {
+        // Request text in, Decision JSON out: what both Wasm faces do per call.
+        let (text, _) = workload(Size::Medium);
+        let store = Store::from_json_str(&text).unwrap();
+        let raw: Vec<String> = requests(Size::Medium, 10_000).iter().map(ToString::to_string).collect();
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % raw.len();
+            black_box(portcullis_core::api::evaluate_json_str(&store, black_box(&raw[i]), None).unwrap())
+        })
+    });
     group.finish();
 }
 

@@ -151,7 +151,8 @@ fn floor(reps: u32) -> Duration {
 
 fn report(w: &Workload, quick: bool) -> Value {
     let before = live();
-    let (portcullis_load, native) = time_load(if quick { 3 } else { 10 }, || Store::from_json_str(&w.store_text).unwrap());
+    let (portcullis_load, native) =
+        time_load(if quick { 3 } else { 10 }, || Store::from_json_str(&w.store_text).unwrap());
     let portcullis_heap = live() - before;
     let before = live();
     let (cedar_load_time, cedar) = time_load(if quick { 2 } else { 5 }, || cedar_load(w));
@@ -182,10 +183,9 @@ fn report(w: &Workload, quick: bool) -> Value {
 
     let reps = if quick { 5 } else { 20 };
     let sample = if quick { 2_000 } else { n };
-    let (p50, p99) =
-        percentiles(sample, reps, |i| {
-            black_box(native.evaluate(black_box(&w.requests[i]), None));
-        });
+    let (p50, p99) = percentiles(sample, reps, |i| {
+        black_box(native.evaluate(black_box(&w.requests[i]), None));
+    });
     let (json_p50, json_p99) = percentiles(sample, reps, |i| {
         black_box(api::evaluate_json_str(&native, black_box(&w.request_texts[i]), None).unwrap());
     });
