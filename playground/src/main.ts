@@ -226,10 +226,10 @@ function place(d: Diagnostic, map: (pos: number, assoc: number) => number): Plac
   let fix: Placed["fix"] = null;
   if (d.fix?.utf16) fix = { title: d.fix.title, from: map(d.fix.utf16.start, 1), to: map(d.fix.utf16.end, -1), insert: d.fix.replacement };
   else {
-    // Stopgap until the engine carries a `fix` for these: its "did you mean `X`?" names the replacement.
+    // Findings whose "did you mean `X`?" has no engine fix (e.g. a misspelt action): offer the same kind of fix.
     const meant = d.help && /did you mean `([^`]+)`\?/.exec(d.help)?.[1];
     const flagged = view.state.sliceDoc(from, to);
-    if (meant && /^".*"$/.test(flagged)) fix = { title: `change to \`${meant}\``, from, to, insert: JSON.stringify(meant) };
+    if (meant && /^".*"$/.test(flagged)) fix = { title: `use \`${meant}\``, from, to, insert: JSON.stringify(meant) };
   }
   return { d, from, to, fix };
 }

@@ -239,7 +239,7 @@ test("a typo in a condition operator is flagged at the exact characters, and the
     await row.click();
     assert.equal(await page.evaluate(() => { const v = window.playground.view; const r = v.state.selection.main; return v.state.sliceDoc(r.from, r.to); }), '"NotIpAdress"');
     // The quick fix from the problems list restores the operator, and every case passes again.
-    await settled(page, () => row.getByRole("button", { name: /Fix: change to NotIpAddress/ }).click());
+    await settled(page, () => row.getByRole("button", { name: /Fix: use NotIpAddress/ }).click());
     assert.equal(await docText(page), text);
     assert.equal(await summary(page), `${governance.cases.length} passed, 0 failed`);
     assert.equal(await page.locator('#problem-list li[data-code="unknown-operator"]').count(), 0);
@@ -261,7 +261,7 @@ test("the common-mistake example: quick fixes from the hover and from the engine
     await squiggle.hover();
     const action = page.locator(".cm-tooltip-lint .cm-diagnosticAction");
     await action.waitFor({ timeout: 10_000 });
-    assert.match(await action.textContent(), /change to NotIpAddress/);
+    assert.match(await action.textContent(), /use NotIpAddress/);
     await settled(page, () => action.click());
     assert.match(await docText(page), /"NotIpAddress": \{ "aws:SourceIp"/);
 
@@ -355,6 +355,8 @@ test("a share link carries the whole state into a fresh browser; localStorage ke
     await settled(page, () => page.locator("#test-table tbody tr.test-row").first().getByTitle("delete this test").click());
     expected = await page.evaluate(() => window.playground.state());
     await page.click("#share");
+    // The link is compressed asynchronously; the dialog opens once it is in the box.
+    await page.locator("#share-dialog[open]").waitFor({ timeout: 10_000 });
     link = await page.inputValue("#share-link");
     assert.match(link, /#v1\.[A-Za-z0-9_-]+$/);
     await shot(page, "11-share-dialog");
