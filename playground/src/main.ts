@@ -113,7 +113,9 @@ function schedule(delay = debounceFor(view?.state.doc.length ?? 0)): void {
 
 function send(): void {
   scheduled = false;
-  if (!workerReady || inflight) {
+  // The worker may be ready before the page is (reading a share link is asynchronous);
+  // the start-up code schedules the first cycle itself.
+  if (!workerReady || inflight || view === undefined) {
     pending = true;
     return;
   }
