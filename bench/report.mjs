@@ -91,7 +91,7 @@ How to read it:
   engine holds on the heap, natively.
 - agreement: the share of requests on which the engine's Allow/Deny equals Portcullis's.
 
-Sizes: the npm package's engine ${kb(sizes?.wasm?.raw)} raw / ${kb(sizes?.wasm?.gzip)} gzipped (budget 200 KiB gzipped),
+Sizes: the npm package's engine ${kb(sizes?.wasm?.raw)} raw / ${kb(sizes?.wasm?.gzip)} gzipped (budget 200 KB gzipped),
 the raw ABI module ${kb(abi?.raw)} / ${kb(abi?.gzip)} (budget 150 KB gzipped), cedar-wasm ${kb(cedar?.raw)} /
 ${kb(cedar?.gzip)}. Casbin and iam-simulate are plain JavaScript (sizes on disk in the table).
 
