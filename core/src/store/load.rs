@@ -114,6 +114,51 @@ impl Loader {
         id
     }
 
+    /// A top-level section (`/policies`, `/roles`, ...): an object of at most
+    /// `limit` entries. `Err` when over the limit (reported): loading stops,
+    /// since every later section may refer to this one.
+    fn section<'a>(
+        &mut self,
+        json: &'a Json,
+        name: &str,
+        code: &'static str,
+        limit: usize,
+    ) -> Result<Option<&'a [Member]>, ()> {
+        let path = format!("/{name}");
+        let Some(members) = self.map(json, &format!("`{name}`"), &path) else { return Ok(None) };
+        if members.len() > limit {
+            let message = format!("{} {name}, more than the limit of {limit}", members.len());
+            self.error(code, message, "split the store", &path, json.span);
+            return Err(());
+        }
+        Ok(Some(members))
+    }
+
+    /// The `policies` of a user, group or role: the ids of the named policies
+    /// (unknown names are reported and left out).
+    fn policy_list(
+        &mut self,
+        list: Option<&Json>,
+        owner: &str,
+        policy_ids: &HashMap<String, PolicyId>,
+    ) -> Vec<PolicyId> {
+        let Some(list) = list else { return Vec::new() };
+        let mut ids = Vec::new();
+        for (name, span, path) in self.names(list, "`policies`", &join_pointer(owner, "policies")) {
+            if let Some(id) = self.reference(policy_ids, "policy", name, span, &path) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
+    /// The `boundary` of a user or role: the id of the named policy.
+    fn boundary(&mut self, json: &Json, owner: &str, policy_ids: &HashMap<String, PolicyId>) -> Option<PolicyId> {
+        let path = join_pointer(owner, "boundary");
+        let name = self.string(json, "`boundary`", &path)?;
+        self.reference(policy_ids, "policy", name, json.span, &path)
+    }
+
     /// An object whose keys are names (policies, users, ...).
     fn map<'a>(&mut self, json: &'a Json, what: &str, path: &str) -> Option<&'a [Member]> {
         let members = json.as_object();
@@ -313,17 +358,7 @@ impl Loader {
         let mut policies: Vec<NamedPolicy> = Vec::new();
         let mut policy_ids: HashMap<String, PolicyId> = HashMap::new();
         if let Some(p) = get("policies") {
-            if let Some(members) = self.map(p, "`policies`", "/policies") {
-                if members.len() > limits::MAX_POLICIES {
-                    self.error(
-                        "limit-policies",
-                        format!("{} policies, more than the limit of {}", members.len(), limits::MAX_POLICIES),
-                        "split the store",
-                        "/policies",
-                        p.span,
-                    );
-                    return None;
-                }
+            if let Some(members) = self.section(p, "policies", "limit-policies", limits::MAX_POLICIES).ok()? {
                 for m in members {
                     let path = join_pointer("/policies", &m.key);
                     if m.key.is_empty() {
@@ -356,34 +391,13 @@ impl Loader {
         let mut role_spans: Vec<Span> = Vec::new();
         let mut role_ids: HashMap<String, RoleId> = HashMap::new();
         if let Some(r) = get("roles") {
-            if let Some(members) = self.map(r, "`roles`", "/roles") {
-                if members.len() > limits::MAX_ROLES {
-                    self.error(
-                        "limit-roles",
-                        format!("{} roles, more than the limit of {}", members.len(), limits::MAX_ROLES),
-                        "split the store",
-                        "/roles",
-                        r.span,
-                    );
-                    return None;
-                }
+            if let Some(members) = self.section(r, "roles", "limit-roles", limits::MAX_ROLES).ok()? {
                 for m in members {
                     let path = join_pointer("/roles", &m.key);
                     let Some(fields) = self.object(&m.value, "a role", ROLE_KEYS, &path) else { continue };
                     let field = |key: &str| fields.iter().find(|f| f.key == key).map(|f| &f.value);
-                    let mut role_policies = Vec::new();
-                    if let Some(list) = field("policies") {
-                        for (name, span, ppath) in self.names(list, "`policies`", &join_pointer(&path, "policies")) {
-                            if let Some(id) = self.reference(&policy_ids, "policy", name, span, &ppath) {
-                                role_policies.push(id);
-                            }
-                        }
-                    }
-                    let boundary = field("boundary").and_then(|b| {
-                        let bpath = join_pointer(&path, "boundary");
-                        let name = self.string(b, "`boundary`", &bpath)?;
-                        self.reference(&policy_ids, "policy", name, b.span, &bpath)
-                    });
+                    let role_policies = self.policy_list(field("policies"), &path, &policy_ids);
+                    let boundary = field("boundary").and_then(|b| self.boundary(b, &path, &policy_ids));
                     let trust = field("trust").and_then(|t| {
                         let doc = parse_policy(t, PolicyKind::Trust, &join_pointer(&path, "trust"), &mut self.diags)?;
                         statement_count += doc.statements.len();
@@ -454,29 +468,12 @@ impl Loader {
         let mut groups: Vec<Group> = Vec::new();
         let mut group_ids: HashMap<String, u32> = HashMap::new();
         if let Some(g) = get("groups") {
-            if let Some(members) = self.map(g, "`groups`", "/groups") {
-                if members.len() > limits::MAX_GROUPS {
-                    self.error(
-                        "limit-groups",
-                        format!("{} groups, more than the limit of {}", members.len(), limits::MAX_GROUPS),
-                        "split the store",
-                        "/groups",
-                        g.span,
-                    );
-                    return None;
-                }
+            if let Some(members) = self.section(g, "groups", "limit-groups", limits::MAX_GROUPS).ok()? {
                 for m in members {
                     let path = join_pointer("/groups", &m.key);
                     let Some(fields) = self.object(&m.value, "a group", GROUP_KEYS, &path) else { continue };
                     let field = |key: &str| fields.iter().find(|f| f.key == key).map(|f| &f.value);
-                    let mut group_policies = Vec::new();
-                    if let Some(list) = field("policies") {
-                        for (name, span, ppath) in self.names(list, "`policies`", &join_pointer(&path, "policies")) {
-                            if let Some(id) = self.reference(&policy_ids, "policy", name, span, &ppath) {
-                                group_policies.push(id);
-                            }
-                        }
-                    }
+                    let group_policies = self.policy_list(field("policies"), &path, &policy_ids);
                     let specs = field("roles")
                         .map(|r| self.assignments(r, &role_ids, &join_pointer(&path, "roles")))
                         .unwrap_or_default();
@@ -509,17 +506,7 @@ impl Loader {
         let mut user_spans: Vec<Span> = Vec::new();
         let mut user_ids: HashMap<String, u32> = HashMap::new();
         if let Some(u) = get("users") {
-            if let Some(members) = self.map(u, "`users`", "/users") {
-                if members.len() > limits::MAX_USERS {
-                    self.error(
-                        "limit-users",
-                        format!("{} users, more than the limit of {}", members.len(), limits::MAX_USERS),
-                        "split the store",
-                        "/users",
-                        u.span,
-                    );
-                    return None;
-                }
+            if let Some(members) = self.section(u, "users", "limit-users", limits::MAX_USERS).ok()? {
                 for m in members {
                     let path = join_pointer("/users", &m.key);
                     let Some(fields) = self.object(&m.value, "a user", USER_KEYS, &path) else { continue };
@@ -530,12 +517,8 @@ impl Loader {
                     let mut own = Vec::new();
                     let mut user_assignments = Vec::new();
                     let user_via = self.via(format!("user/{}", m.key));
-                    if let Some(list) = field("policies") {
-                        for (name, span, ppath) in self.names(list, "`policies`", &join_pointer(&path, "policies")) {
-                            if let Some(id) = self.reference(&policy_ids, "policy", name, span, &ppath) {
-                                own.push(Attachment { policy: id, via: user_via, assignment: None });
-                            }
-                        }
+                    for policy in self.policy_list(field("policies"), &path, &policy_ids) {
+                        own.push(Attachment { policy, via: user_via, assignment: None });
                     }
                     if let Some(list) = field("groups") {
                         for (name, span, gpath) in self.names(list, "`groups`", &join_pointer(&path, "groups")) {
@@ -579,11 +562,7 @@ impl Loader {
                             });
                         }
                     }
-                    let boundary = field("boundary").and_then(|b| {
-                        let bpath = join_pointer(&path, "boundary");
-                        let name = self.string(b, "`boundary`", &bpath)?;
-                        self.reference(&policy_ids, "policy", name, b.span, &bpath)
-                    });
+                    let boundary = field("boundary").and_then(|b| self.boundary(b, &path, &policy_ids));
                     let tags = field("tags").map(|t| self.tags(t, &join_pointer(&path, "tags"))).unwrap_or_default();
                     let (arn, user_account) =
                         match field("arn").and_then(|a| self.arn_override(a, &join_pointer(&path, "arn"))) {
