@@ -20,6 +20,9 @@ targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
     mapfile -t targets < <(cargo "+$toolchain" fuzz list)
 fi
+# The `abi` target drives the raw ABI module in wasmtime: build it first.
+(cd .. && scripts/build-abi.sh >/dev/null)
+export PORTCULLIS_WASM="$PWD/../target/portcullis.wasm"
 cargo "+$toolchain" fuzz build -O
 for target in "${targets[@]}"; do
     printf '\n==> fuzz %s for %ss\n' "$target" "$seconds"
