@@ -29,11 +29,20 @@ for target in "${targets[@]}"; do
     mkdir -p "corpus/$target"
     # -timeout: one input taking more than 10 s is a hang; -rss_limit_mb: a
     # leak or blow-up; -max_len: room for stores, beyond the request limit.
+    status=0
     cargo "+$toolchain" fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=131072 \
-        -dict=policy.dict -print_final_stats=1 2>&1 | grep -E '^(#[0-9]+[[:space:]]+DONE|stat::|==|SUMMARY|Done|.*(panicked|ERROR|crash|timeout))' || true
+        -dict=policy.dict -print_final_stats=1 2>&1 \
+        | { grep -E '^(#[0-9]+[[:space:]]+DONE|stat::|==|SUMMARY|Done|No such|.*(panicked|ERROR|crash|timeout))' || true; } \
+        || status=$?
     if [ -n "$(ls -A "artifacts/$target" 2>/dev/null)" ]; then
         echo "fuzz: $target left crash inputs in fuzz/artifacts/$target" >&2
+        exit 1
+    fi
+    # Without a crash input, a failure is the fuzzer not running at all (a
+    # missing seed folder, a build error): never report that as a clean run.
+    if [ "$status" -ne 0 ]; then
+        echo "fuzz: $target did not run (exit status $status)" >&2
         exit 1
     fi
 done
