@@ -225,7 +225,7 @@ exports! {
         let store = state.store(handle)?;
         let text = state.text(ptr, len, "request")?;
         let now = state.now(now_ptr, now_len)?;
-        api::evaluate_json_str(store, text, now).map(Answer::json).map_err(Fail::engine)
+        mem::scratch(|| api::evaluate_json_str(store, text, now).map_err(Fail::engine), owned).map(Answer::json)
     }
 
     /// Decides a JSON array of requests. Result: an array with a Decision or a
@@ -234,7 +234,7 @@ exports! {
         let store = state.store(handle)?;
         let text = state.text(ptr, len, "batch")?;
         let now = state.now(now_ptr, now_len)?;
-        api::evaluate_batch_json_str(store, text, now).map(Answer::json).map_err(Fail::engine)
+        mem::scratch(|| api::evaluate_batch_json_str(store, text, now).map_err(Fail::engine), owned).map(Answer::json)
     }
 
     /// Checks a store or one policy document given as source text. Result:
@@ -258,6 +258,14 @@ exports! {
     status fn result_free(state) -> i32 {
         state.result = String::new();
         Ok(())
+    }
+}
+
+/// Copies an answer made in the scratch arena into memory of its own.
+fn owned(result: Result<String, Fail>) -> Result<String, Fail> {
+    match result {
+        Ok(json) => Ok(json.as_str().into()),
+        Err(Fail { code, json }) => Err(Fail { code, json: json.as_str().into() }),
     }
 }
 

@@ -105,3 +105,22 @@ fn medium_store_load_free_cycles_do_not_grow_memory() {
     }
     assert_eq!(g.memory_bytes(), after_warm_up, "memory grew over medium-store load/free cycles");
 }
+
+/// Decisions allocate from a scratch arena that a large batch outgrows (it
+/// then falls back to the general allocator): answers stay byte-for-byte the
+/// native core's across the overflow and in the single calls that follow it.
+#[test]
+fn batches_larger_than_the_scratch_arena_answer_as_the_native_core() {
+    let (mut g, handle, requests) = medium();
+    let native = portcullis_core::api::load(&store(Size::Medium).to_string()).unwrap();
+    let texts: Vec<&str> = requests.iter().map(|r| std::str::from_utf8(r).unwrap()).collect();
+    let batch = format!("[{}]", texts.join(","));
+    let answer = g.evaluate_batch(handle, batch.as_bytes(), None).unwrap();
+    assert_eq!(answer.code, code::OK);
+    assert!(answer.json.len() > 256 * 1024, "the batch's answer ({} bytes) outgrows the arena", answer.json.len());
+    assert_eq!(answer.json, portcullis_core::api::evaluate_batch_json_str(&native, &batch, None).unwrap());
+    for text in texts.iter().take(200) {
+        let single = g.evaluate(handle, text.as_bytes(), None).unwrap();
+        assert_eq!(single.json, portcullis_core::api::evaluate_json_str(&native, text, None).unwrap());
+    }
+}
