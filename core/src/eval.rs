@@ -26,9 +26,10 @@ use crate::condition::{Lookup, Values};
 use crate::decision::{Alert, Decision, Matched, Missing, Note, Reason, Source};
 use crate::policy::{ActionRef, Caller, Dialect, Effect, Policy, PolicyKind, PrincipalFit, ResourceRef, Statement};
 use crate::request::Request;
+use crate::small::{Slot, SmallList};
 use crate::store::{
-    part_of, statement_of, ActionKey, Attachment, AttachmentSet, PolicyId, PrincipalRef, Role, RoleId, Store, User,
-    ViaId, Window,
+    part_of, statement_of, ActionCheck, ActionKey, AssignmentId, Attachment, AttachmentSet, PolicyId, PrincipalRef,
+    Role, RoleId, Store, User, ViaId, Window,
 };
 use crate::value::Instant;
 
@@ -146,46 +147,27 @@ impl Lookup for Env<'_> {
     }
 }
 
-/// The applicable statements of one decision: a handful, kept on the stack.
+/// The applicable statements of one decision (a handful, kept on the
+/// stack) and a summary of them for the final combination.
 struct Hits {
-    inline: [Hit; Hits::INLINE],
-    len: usize,
-    spill: Vec<Hit>,
+    list: SmallList<Hit, 8>,
+    seen: Seen,
 }
 
 impl Hits {
-    const INLINE: usize = 8;
-    const EMPTY: Hit = Hit {
-        matched: Matched { source: Source::Session, kind: PolicyKind::Session, statement: 0, effect: Effect::Allow },
-        role: Part::Session,
-    };
-
     fn new() -> Hits {
-        Hits { inline: [Self::EMPTY; Self::INLINE], len: 0, spill: Vec::new() }
+        Hits { list: SmallList::new(), seen: Seen::default() }
     }
 
+    #[inline]
     fn push(&mut self, hit: Hit) {
-        match self.inline.get_mut(self.len) {
-            Some(slot) if self.spill.is_empty() => {
-                *slot = hit;
-                self.len += 1;
-            }
-            _ => {
-                if self.spill.is_empty() {
-                    self.spill.extend_from_slice(self.inline.get(..self.len).unwrap_or_default());
-                }
-                self.spill.push(hit);
-            }
-        }
+        self.seen.note(hit.role);
+        self.list.push(hit);
     }
+}
 
-    fn as_slice(&self) -> &[Hit] {
-        if self.spill.is_empty() {
-            self.inline.get(..self.len).unwrap_or_default()
-        } else {
-            &self.spill
-        }
-    }
+impl Slot for Hit {
+    const EMPTY: Hit = Hit { matched: Matched::EMPTY, role: Part::Session };
 }
 
 /// One applicable statement, with the part it plays.
@@ -210,22 +192,75 @@ enum Part {
     Trust(PrincipalFit),
 }
 
+/// What the hits of a decision contain, gathered in one pass.
+#[derive(Default)]
+struct Seen {
+    deny: bool,
+    guardrail: bool,
+    session: bool,
+    /// An identity allow not capped by an assigned role's boundary.
+    identity_uncapped: bool,
+    identity_capped: bool,
+    break_glass: bool,
+    /// Bit `fit as u8` set for each way a resource / trust statement named the caller.
+    resource: u8,
+    trust: u8,
+}
+
+impl Seen {
+    #[inline]
+    fn note(&mut self, part: Part) {
+        match part {
+            Part::Deny => self.deny = true,
+            Part::Identity { cap, break_glass } => {
+                if cap.is_some() {
+                    self.identity_capped = true;
+                } else {
+                    self.identity_uncapped = true;
+                }
+                self.break_glass |= break_glass;
+            }
+            Part::Boundary(_) => {}
+            Part::Session => self.session = true,
+            Part::Guardrail => self.guardrail = true,
+            Part::Resource(fit) => self.resource |= 1 << fit as u8,
+            Part::Trust(fit) => self.trust |= 1 << fit as u8,
+        }
+    }
+
+    fn resource(&self, fit: PrincipalFit) -> bool {
+        self.resource & (1 << fit as u8) != 0
+    }
+
+    fn trust(&self, fit: PrincipalFit) -> bool {
+        self.trust & (1 << fit as u8) != 0
+    }
+}
+
 struct Scan<'a> {
     action: ActionRef<'a>,
     key: ActionKey,
-    resource: ResourceRef<'a>,
+    resource: &'a ResourceRef<'a>,
     env: &'a Env<'a>,
     caller: &'a Caller<'a>,
 }
 
 impl Scan<'_> {
     /// Whether `statement` applies, and how it named the caller if it names principals.
-    fn applies(&self, statement: &Statement) -> Option<Option<PrincipalFit>> {
-        if !statement.action.matches(self.action) {
+    #[inline]
+    fn applies(&self, statement: &Statement, action: ActionCheck) -> Option<Option<PrincipalFit>> {
+        if action == ActionCheck::Applies {
+            return Some(None);
+        }
+        self.tests(statement, action)
+    }
+
+    fn tests(&self, statement: &Statement, action: ActionCheck) -> Option<Option<PrincipalFit>> {
+        if !action.matches(statement, self.action) {
             return None;
         }
         if let Some(resource) = &statement.resource {
-            if !resource.matches(&self.resource, self.env) {
+            if !resource.matches(self.resource, self.env) {
                 return None;
             }
         }
@@ -240,20 +275,20 @@ impl Scan<'_> {
     fn each(
         &self,
         doc: &Policy,
-        candidates: impl Iterator<Item = usize>,
+        candidates: impl Iterator<Item = (usize, ActionCheck)>,
         hits: &mut Hits,
         mut describe: impl FnMut(u32, Effect, Option<PrincipalFit>) -> Hit,
     ) {
-        for i in candidates {
+        for (i, action) in candidates {
             let Some(statement) = doc.statements.get(i) else { continue };
-            if let Some(fit) = self.applies(statement) {
+            if let Some(fit) = self.applies(statement, action) {
                 hits.push(describe(u32::try_from(i).unwrap_or(u32::MAX), statement.effect, fit));
             }
         }
     }
 }
 
-/// The matched statements of the hits that pass `keep`, in one allocation.
+/// The matched statements of the hits that pass `keep`.
 fn collect(hits: &[Hit], keep: impl Fn(&Hit) -> bool) -> Vec<Matched> {
     let mut out = Vec::with_capacity(hits.iter().filter(|h| keep(h)).count());
     out.extend(hits.iter().filter(|h| keep(h)).map(|h| h.matched));
@@ -312,7 +347,12 @@ impl Store {
             .resource_account
             .as_deref()
             .or_else(|| resource_defs.iter().find_map(|&id| self.resource(id).and_then(|r| r.account.as_deref())))
-            .or_else(|| resource.arn.map(|a| a.account()).filter(|a| !a.is_empty() && !a.contains(['*', '?'])))
+            .or_else(|| {
+                resource
+                    .arn
+                    .map(|a| a.account())
+                    .filter(|a| !a.is_empty() && !a.bytes().any(|b| b == b'*' || b == b'?'))
+            })
             .unwrap_or(&self.account);
 
         let env = Env {
@@ -327,41 +367,36 @@ impl Store {
             // context's own time under another name, else the host's clock.
             now: clock.now(),
         };
-        let scan = Scan { action, key, resource, env: &env, caller: &principal.caller };
+        let scan = Scan { action, key, resource: &resource, env: &env, caller: &principal.caller };
         let mut hits = Hits::new();
 
         // Identity policies, and the boundaries of roles reached through assignments.
         let mut caps: Vec<PolicyId> = Vec::new();
         match principal.who {
             Who::User(user) => {
+                // Assignments not in force now: their roles' policies do not count.
+                let mut inactive: SmallList<AssignmentId, 4> = SmallList::new();
                 for &aid in &user.assignments {
                     let Some(assignment) = self.assignment(aid) else { continue };
-                    match assignment.window_with(&clock) {
+                    let window = assignment.window_with(&clock);
+                    match window {
                         Window::Active => {
                             if let Some(b) = self.role(assignment.role).and_then(|r| r.boundary) {
                                 if !caps.contains(&b) {
                                     caps.push(b);
                                 }
                             }
+                            continue;
                         }
                         Window::NotStarted => notes.push(Note::AssignmentNotStarted(aid)),
                         Window::Ended => notes.push(Note::AssignmentEnded(aid)),
                         Window::NoClock => notes.push(Note::AssignmentNeedsTime(aid)),
                     }
+                    inactive.push(aid);
                 }
                 let part_for = |attachment: &Attachment| match attachment.assignment {
-                    None => Some(Part::Identity { cap: None, break_glass: false }),
-                    Some(aid) => {
-                        let assignment = self.assignment(aid)?;
-                        if assignment.window_with(&clock) != Window::Active {
-                            return None;
-                        }
-                        let role = self.role(assignment.role);
-                        Some(Part::Identity {
-                            cap: role.and_then(|r| r.boundary),
-                            break_glass: role.is_some_and(|r| r.break_glass),
-                        })
-                    }
+                    Some(aid) if inactive.contains(&aid) => None,
+                    _ => Some(Part::Identity { cap: attachment.cap, break_glass: attachment.break_glass }),
                 };
                 for set in user.own.iter().chain([&user.set]).filter_map(|&id| self.set(id)) {
                     self.scan_set(&scan, set, PolicyKind::Identity, &mut hits, part_for);
@@ -389,10 +424,15 @@ impl Store {
         // The session policy.
         let session_policy = request.session.as_ref().and_then(|s| s.policy.as_ref());
         if let Some(doc) = session_policy {
-            scan.each(doc, 0..doc.statements.len(), &mut hits, |statement, effect, _| Hit {
-                matched: Matched { source: Source::Session, kind: PolicyKind::Session, statement, effect },
-                role: if effect == Effect::Deny { Part::Deny } else { Part::Session },
-            });
+            scan.each(
+                doc,
+                (0..doc.statements.len()).map(|i| (i, ActionCheck::Full)),
+                &mut hits,
+                |statement, effect, _| Hit {
+                    matched: Matched { source: Source::Session, kind: PolicyKind::Session, statement, effect },
+                    role: if effect == Effect::Deny { Part::Deny } else { Part::Session },
+                },
+            );
         }
 
         // Guardrails.
@@ -403,19 +443,24 @@ impl Store {
         // Resource policies.
         for &id in &resource_defs {
             let Some(doc) = self.resource(id).and_then(|r| r.policy.as_ref()) else { continue };
-            scan.each(doc, 0..doc.statements.len(), &mut hits, |statement, effect, fit| Hit {
-                matched: Matched {
-                    source: Source::Resource { resource: id },
-                    kind: PolicyKind::Resource,
-                    statement,
-                    effect,
+            scan.each(
+                doc,
+                (0..doc.statements.len()).map(|i| (i, ActionCheck::Full)),
+                &mut hits,
+                |statement, effect, fit| Hit {
+                    matched: Matched {
+                        source: Source::Resource { resource: id },
+                        kind: PolicyKind::Resource,
+                        statement,
+                        effect,
+                    },
+                    role: if effect == Effect::Deny {
+                        Part::Deny
+                    } else {
+                        Part::Resource(fit.unwrap_or(PrincipalFit::Anyone))
+                    },
                 },
-                role: if effect == Effect::Deny {
-                    Part::Deny
-                } else {
-                    Part::Resource(fit.unwrap_or(PrincipalFit::Anyone))
-                },
-            });
+            );
         }
 
         // Role assumption: the role's trust policy.
@@ -430,19 +475,24 @@ impl Store {
                 None => notes.push(Note::NoTrustPolicy(rid)),
                 Some(doc) => {
                     trust_dialect = Some(doc.dialect);
-                    scan.each(doc, 0..doc.statements.len(), &mut hits, |statement, effect, fit| Hit {
-                        matched: Matched {
-                            source: Source::Trust { role: rid },
-                            kind: PolicyKind::Trust,
-                            statement,
-                            effect,
+                    scan.each(
+                        doc,
+                        (0..doc.statements.len()).map(|i| (i, ActionCheck::Full)),
+                        &mut hits,
+                        |statement, effect, fit| Hit {
+                            matched: Matched {
+                                source: Source::Trust { role: rid },
+                                kind: PolicyKind::Trust,
+                                statement,
+                                effect,
+                            },
+                            role: if effect == Effect::Deny {
+                                Part::Deny
+                            } else {
+                                Part::Trust(fit.unwrap_or(PrincipalFit::Anyone))
+                            },
                         },
-                        role: if effect == Effect::Deny {
-                            Part::Deny
-                        } else {
-                            Part::Trust(fit.unwrap_or(PrincipalFit::Anyone))
-                        },
-                    });
+                    );
                 }
             }
         }
@@ -454,7 +504,7 @@ impl Store {
             trust_dialect,
             resource_account,
         };
-        self.decide(request, &outcome, hits.as_slice(), notes, &clock)
+        self.decide(request, &outcome, &hits.list, &hits.seen, notes, &clock)
     }
 
     /// Scans a set's candidate statements; `part_of` says what an attachment's
@@ -468,12 +518,12 @@ impl Store {
         part_for: impl Fn(&Attachment) -> Option<Part>,
     ) {
         for e in set.index.candidates(scan.key) {
-            let Some(attachment) = set.attachments.get(part_of(e)) else { continue };
+            let Some(attachment) = set.attachments.get(part_of(e.at)) else { continue };
             let Some(policy) = self.policy(attachment.policy) else { continue };
-            let Some(statement) = policy.doc.statements.get(statement_of(e)) else { continue };
+            let Some(statement) = policy.doc.statements.get(statement_of(e.at)) else { continue };
             let Some(part) = part_for(attachment) else { continue };
-            if scan.applies(statement).is_some() {
-                let index = u32::try_from(statement_of(e)).unwrap_or(u32::MAX);
+            if scan.applies(statement, e.action).is_some() {
+                let index = u32::try_from(statement_of(e.at)).unwrap_or(u32::MAX);
                 hits.push(named(attachment.policy, attachment.via, kind, index, statement.effect, part));
             }
         }
@@ -483,7 +533,7 @@ impl Store {
         let Some(named_policy) = self.policy(policy) else { return };
         scan.each(
             &named_policy.doc,
-            named_policy.index.candidates(scan.key).map(statement_of),
+            named_policy.index.candidates(scan.key).map(|e| (statement_of(e.at), e.action)),
             hits,
             |statement, effect, _| named(policy, via, kind, statement, effect, part),
         );
@@ -494,28 +544,28 @@ impl Store {
         request: &Request,
         o: &Outcome<'_, '_>,
         hits: &[Hit],
+        seen: &Seen,
         notes: Vec<Note>,
         clock: &Clock<'_>,
     ) -> Decision {
         let mut decision = Decision {
             reason: Reason::ImplicitDeny,
             matched: Vec::new(),
-            alerts: Vec::new(),
+            alerts: SmallList::new(),
             notes,
-            missing: Vec::new(),
+            missing: SmallList::new(),
             boundary: None,
         };
-        if hits.iter().any(|h| h.role == Part::Deny) {
+        if seen.deny {
             decision.reason = Reason::ExplicitDeny;
             decision.matched = collect(hits, |h| h.role == Part::Deny);
             return decision;
         }
 
         let boundary_allows = |policy: PolicyId| hits.iter().any(|h| h.role == Part::Boundary(policy));
-        let has = |want: fn(&Part) -> bool| hits.iter().any(|h| want(&h.role));
-        let guardrails_ok = self.guardrails.is_empty() || has(|p| *p == Part::Guardrail);
+        let guardrails_ok = self.guardrails.is_empty() || seen.guardrail;
         let boundary_ok = o.principal.boundary.is_none_or(boundary_allows);
-        let session_ok = !o.has_session_policy || has(|p| *p == Part::Session);
+        let session_ok = !o.has_session_policy || seen.session;
         let expired = self.session_expired(request, o.principal, clock);
         if let Some((role, at)) = expired {
             decision.notes.push(Note::SessionExpired { role, at });
@@ -527,20 +577,15 @@ impl Store {
             Part::Identity { cap, .. } => cap.is_none_or(boundary_allows),
             _ => false,
         };
-        let identity_raw = has(|p| matches!(p, Part::Identity { .. }));
-        let identity_allow = hits.iter().any(counts);
-        let resource_fit =
-            |want: &[PrincipalFit]| hits.iter().any(|h| matches!(h.role, Part::Resource(f) if want.contains(&f)));
-        let trust_fit =
-            |want: &[PrincipalFit]| hits.iter().any(|h| matches!(h.role, Part::Trust(f) if want.contains(&f)));
-        use PrincipalFit::{Account, Anyone, Direct, Role};
-        const ALL: &[PrincipalFit] = &[Account, Role, Anyone, Direct];
+        let identity_raw = seen.identity_capped || seen.identity_uncapped;
+        let identity_allow = seen.identity_uncapped || (seen.identity_capped && hits.iter().any(counts));
+        use PrincipalFit::{Anyone, Direct, Role};
         let same_account = *o.principal.caller.account == *o.resource_account;
 
-        let mut missing: Vec<Missing> = Vec::new();
+        let mut missing: SmallList<Missing, 3> = SmallList::new();
         let granted = if o.assume_role {
-            let trust_any = trust_fit(ALL);
-            let needs_identity = o.trust_dialect == Some(Dialect::Ram) || !(same_account && trust_fit(&[Direct]));
+            let trust_any = seen.trust != 0;
+            let needs_identity = o.trust_dialect == Some(Dialect::Ram) || !(same_account && seen.trust(Direct));
             if !trust_any {
                 missing.push(Missing::Trust);
             }
@@ -549,14 +594,14 @@ impl Store {
             }
             trust_any && (!needs_identity || (identity_allow && caps_ok))
         } else if same_account {
-            let rp_direct = resource_fit(&[Direct]);
-            let rp_capped = resource_fit(&[Anyone, Role]);
+            let rp_direct = seen.resource(Direct);
+            let rp_capped = seen.resource(Anyone) || seen.resource(Role);
             if !identity_raw && !rp_direct && !rp_capped {
                 missing.push(Missing::Allow);
             }
             (identity_allow && caps_ok) || rp_direct || (rp_capped && caps_ok)
         } else {
-            let rp_any = resource_fit(ALL);
+            let rp_any = seen.resource != 0;
             decision.notes.push(Note::CrossAccount {
                 principal: String::from(&*o.principal.caller.account),
                 resource: String::from(o.resource_account),
@@ -575,7 +620,8 @@ impl Store {
             // so a failed cap does not matter here.
             decision.reason = Reason::Allowed;
             let break_glass = matches!(o.principal.who, Who::Session(_, r) if r.break_glass)
-                || hits.iter().any(|h| counts(h) && matches!(h.role, Part::Identity { break_glass: true, .. }));
+                || (seen.break_glass
+                    && hits.iter().any(|h| counts(h) && matches!(h.role, Part::Identity { break_glass: true, .. })));
             if break_glass {
                 decision.alerts.push(Alert::BreakGlass);
             }
@@ -585,9 +631,9 @@ impl Store {
             return decision;
         }
 
-        let any_grant = identity_raw || has(|p| matches!(p, Part::Resource(_) | Part::Trust(_)));
+        let any_grant = identity_raw || seen.resource != 0 || seen.trust != 0;
         if !guardrails_ok {
-            missing.insert(0, Missing::Guardrail);
+            missing.push_front(Missing::Guardrail);
         }
         if any_grant && (!boundary_ok || (identity_raw && !identity_allow)) {
             missing.push(Missing::Boundary);
@@ -608,8 +654,10 @@ impl Store {
         }
         decision.missing = missing;
         // The grants that existed, to show what the caps or account rules stopped.
-        decision.matched =
-            collect(hits, |h| matches!(h.role, Part::Identity { .. } | Part::Resource(_) | Part::Trust(_)));
+        if any_grant {
+            decision.matched =
+                collect(hits, |h| matches!(h.role, Part::Identity { .. } | Part::Resource(_) | Part::Trust(_)));
+        }
         decision
     }
 

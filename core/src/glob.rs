@@ -103,6 +103,17 @@ impl Glob {
     #[inline]
     pub fn matches(&self, input: &str) -> bool {
         let input = input.as_bytes();
+        // The common shapes inline; the rest out of line.
+        match &self.shape {
+            Shape::Any => true,
+            Shape::Exact(lit) => eq(lit.as_bytes(), input, self.fold),
+            Shape::Prefix(lit) => input.get(..lit.len()).is_some_and(|head| eq(lit.as_bytes(), head, self.fold)),
+            _ => self.matches_other(input),
+        }
+    }
+
+    #[inline(never)]
+    fn matches_other(&self, input: &[u8]) -> bool {
         match &self.shape {
             Shape::Any => true,
             Shape::Exact(lit) => eq(lit.as_bytes(), input, self.fold),
@@ -123,14 +134,39 @@ impl Glob {
 
 #[inline]
 pub(crate) fn eq(pattern: &[u8], input: &[u8], fold: bool) -> bool {
-    // A plain loop: these slices are short (a service, an action name, an
-    // ARN part), where calling out to memcmp costs more than comparing.
-    pattern.len() == input.len()
-        && if fold {
-            pattern.iter().zip(input).all(|(a, b)| a.eq_ignore_ascii_case(b))
-        } else {
-            pattern.iter().zip(input).all(|(a, b)| a == b)
+    if fold {
+        pattern.len() == input.len() && pattern.iter().zip(input).all(|(a, b)| a.eq_ignore_ascii_case(b))
+    } else {
+        same_bytes(pattern, input)
+    }
+}
+
+/// Byte equality for the short slices compared here (a service, an action
+/// name, an ARN part): a word or two at a time, where calling out to memcmp
+/// costs more than comparing.
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        let word = |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
+        let mut at = 0;
+        while at + 8 < n {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
         }
+        // The last eight bytes, overlapping the previous word when n is not a multiple of eight.
+        return word(a, n - 8) == word(b, n - 8);
+    }
+    if n >= 4 {
+        let word = |s: &[u8], at: usize| s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok());
+        return word(a, 0) == word(b, 0) && word(a, n - 4) == word(b, n - 4);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Recognises the shapes that need no general matching.
@@ -252,6 +288,7 @@ fn general(pattern: &[u8], input: &[u8], fold: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
 
     fn m(pattern: &str, input: &str) -> bool {
         Glob::new(pattern, false).matches(input)
@@ -320,6 +357,23 @@ mod tests {
         let mixed = Glob::from_escaped("a\\**", false);
         assert!(mixed.matches("a*xyz"));
         assert!(!mixed.matches("abc"));
+    }
+
+    #[test]
+    fn word_compare_equals_byte_compare() {
+        let base: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for len in 0..base.len() {
+            let a = base.get(..len).unwrap_or_default();
+            assert!(same_bytes(a, a), "{len}");
+            for at in 0..len {
+                let mut b = a.to_vec();
+                if let Some(byte) = b.get_mut(at) {
+                    *byte ^= 0x20;
+                }
+                assert!(!same_bytes(a, &b), "{len} {at}");
+            }
+            assert!(!same_bytes(a, base.get(..len + 1).unwrap_or_default()));
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod lint;
 pub mod policy;
 pub mod request;
+pub mod small;
 pub mod store;
 pub mod testfile;
 mod text;

@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::diag::Span;
 use crate::policy::{Effect, Policy, PolicyKind};
 use crate::request::Request;
+use crate::small::{Slot, SmallList};
 use crate::store::{AssignmentId, PolicyId, RoleId, Store, ViaId};
 use crate::value::Instant;
 
@@ -63,6 +64,19 @@ pub struct Matched {
 pub enum Alert {
     /// A break-glass role took part in an allow.
     BreakGlass,
+}
+
+impl Slot for Matched {
+    const EMPTY: Matched =
+        Matched { source: Source::Session, kind: PolicyKind::Session, statement: 0, effect: Effect::Allow };
+}
+
+impl Slot for Alert {
+    const EMPTY: Alert = Alert::BreakGlass;
+}
+
+impl Slot for Missing {
+    const EMPTY: Missing = Missing::Allow;
 }
 
 /// Facts worth telling the reader of a decision.
@@ -127,9 +141,9 @@ impl Missing {
 pub struct Decision {
     pub reason: Reason,
     pub matched: Vec<Matched>,
-    pub alerts: Vec<Alert>,
+    pub alerts: SmallList<Alert, 1>,
     pub notes: Vec<Note>,
-    pub missing: Vec<Missing>,
+    pub missing: SmallList<Missing, 3>,
     /// The boundary whose absence of an allow decided, for the explanation.
     pub boundary: Option<PolicyId>,
 }

@@ -67,6 +67,18 @@ pub struct Statement {
     pub span: Span,
 }
 
+impl Statement {
+    /// True when the statement tests nothing but the action: no resource
+    /// other than `*`, no principal, no condition.
+    pub fn tests_only_action(&self) -> bool {
+        self.principal.is_none()
+            && self.conditions.is_empty()
+            && self.resource.as_ref().is_none_or(|r| {
+                !r.negated && r.entries.iter().any(|e| matches!(e, ResourceEntry::Fixed(ResourcePattern::Any)))
+            })
+    }
+}
+
 /// `Action` or `NotAction`.
 #[derive(Debug, Clone)]
 pub struct ActionMatch {

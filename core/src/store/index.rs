@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use hashbrown::HashMap;
 
-use crate::policy::{ActionPattern, Policy, ServicePattern};
+use crate::policy::{ActionPattern, ActionRef, Policy, ServicePattern, Statement};
 
 /// Bucket key for statements whose pattern for a service starts with a
 /// wildcard (`ecs:*Tag*`): they can match any action name of the service.
@@ -20,20 +20,102 @@ fn key(service: u32, first: u8) -> u64 {
 /// A statement of a set: the policy's position in the set (high 16 bits) and
 /// the statement's index in the policy (low 16 bits; policies have at most
 /// 1,000 statements). Ascending order is document order.
-pub type Entry = u32;
+pub type At = u32;
 
-pub fn entry(part: usize, statement: usize) -> Entry {
+pub fn at(part: usize, statement: usize) -> At {
     let part = u32::try_from(part).unwrap_or(u32::from(u16::MAX)).min(u32::from(u16::MAX));
     let statement = u32::try_from(statement).unwrap_or(u32::from(u16::MAX)).min(u32::from(u16::MAX));
     (part << 16) | statement
 }
 
-pub fn part_of(entry: Entry) -> usize {
-    (entry >> 16) as usize
+pub fn part_of(at: At) -> usize {
+    (at >> 16) as usize
 }
 
-pub fn statement_of(entry: Entry) -> usize {
-    (entry & 0xffff) as usize
+pub fn statement_of(at: At) -> usize {
+    (at & 0xffff) as usize
+}
+
+/// A candidate statement and what is left to test of its `Action` for the
+/// actions of the bucket it is listed in (their service and first letter
+/// are known), worked out when the index is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub at: At,
+    pub action: ActionCheck,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionCheck {
+    /// The statement applies to every request for an action of the bucket:
+    /// its action matches them all and it tests nothing else (no resource
+    /// but `*`, no principal, no condition). Nothing to test.
+    Applies,
+    /// Every action of the bucket matches (`*`, `ecs:*`).
+    Always,
+    /// Only the name pattern of this one entry of `Action` can match: test it alone.
+    Name(u16),
+    /// Test the whole `Action` or `NotAction`.
+    Full,
+}
+
+impl ActionCheck {
+    /// For a statement listed under `(service, first)`: which of its action
+    /// patterns can match actions of that service starting with that letter
+    /// (any letter for [`ANY_FIRST`]).
+    fn keyed(statement: &Statement, service: u32, first: u8, services: &HashMap<Box<str>, u32>) -> ActionCheck {
+        let mut found = None;
+        for (i, pattern) in statement.action.patterns.iter().enumerate() {
+            let ActionPattern::Scoped { service: ServicePattern::Literal(name), name: glob } = pattern else {
+                return ActionCheck::Full;
+            };
+            if services.get(name) != Some(&service) {
+                continue;
+            }
+            let letter = glob.literal_first_byte().map(|b| b.to_ascii_lowercase());
+            if first != ANY_FIRST && letter.is_some_and(|l| l != first) {
+                continue;
+            }
+            if glob.is_any() {
+                return ActionCheck::Always;
+            }
+            if found.is_some() {
+                return ActionCheck::Full;
+            }
+            found = u16::try_from(i).ok();
+        }
+        found.map_or(ActionCheck::Full, ActionCheck::Name)
+    }
+
+    /// Whether `statement` matches `action`, an action of the bucket this check was made for.
+    #[inline]
+    pub fn matches(self, statement: &Statement, action: ActionRef<'_>) -> bool {
+        match self {
+            ActionCheck::Applies | ActionCheck::Always => true,
+            ActionCheck::Name(i) => match statement.action.patterns.get(usize::from(i)) {
+                Some(ActionPattern::Scoped { name, .. }) => name.matches(action.name),
+                _ => statement.action.matches(action),
+            },
+            ActionCheck::Full => statement.action.matches(action),
+        }
+    }
+
+    /// [`ActionCheck::Applies`] when an action match is all the statement tests.
+    fn refined(self, statement: &Statement) -> ActionCheck {
+        if self == ActionCheck::Always && statement.tests_only_action() {
+            ActionCheck::Applies
+        } else {
+            self
+        }
+    }
+
+    /// For a statement that can match actions of any service.
+    fn anywhere(statement: &Statement) -> ActionCheck {
+        match statement.action.patterns.as_slice() {
+            [ActionPattern::Any] if !statement.action.negated => ActionCheck::Always,
+            _ => ActionCheck::Full,
+        }
+    }
 }
 
 /// For each (service, first letter of the action name): every statement that
@@ -77,12 +159,13 @@ impl StatementIndex {
         services: &mut HashMap<Box<str>, u32>,
         merge_anywhere: usize,
     ) -> StatementIndex {
-        let mut keyed: Vec<(u64, Entry)> = Vec::new();
+        let policies: Vec<&Policy> = policies.into_iter().collect();
+        let mut keyed: Vec<(u64, At)> = Vec::new();
         let mut anywhere = Vec::new();
         let mut per_service: Vec<(u32, Option<u8>)> = Vec::new();
-        for (part, policy) in policies.into_iter().enumerate() {
+        for (part, policy) in policies.iter().enumerate() {
             for (i, statement) in policy.statements.iter().enumerate() {
-                let e = entry(part, i);
+                let e = at(part, i);
                 let action = &statement.action;
                 let spans_services = action.negated
                     || action
@@ -90,7 +173,7 @@ impl StatementIndex {
                         .iter()
                         .any(|p| !matches!(p, ActionPattern::Scoped { service: ServicePattern::Literal(_), .. }));
                 if spans_services {
-                    anywhere.push(e);
+                    anywhere.push(Entry { at: e, action: ActionCheck::anywhere(statement).refined(statement) });
                     continue;
                 }
                 // Per service: either the any-name bucket, or one bucket per first letter.
@@ -121,26 +204,32 @@ impl StatementIndex {
         keyed.sort_unstable();
         keyed.dedup();
         let merged = anywhere.len() <= merge_anywhere;
+        let statement = |e: At| policies.get(part_of(e)).and_then(|p| p.statements.get(statement_of(e)));
         // Keys sort by service, then letter, and ANY_FIRST (0) first: each
         // service's any-name run comes just before its letter runs.
         let mut buckets: HashMap<u64, (u32, u32)> = HashMap::new();
         let mut entries: Vec<Entry> = Vec::with_capacity(keyed.len());
         let mut list: Vec<Entry> = Vec::new();
-        let mut any_name: (u64, &[(u64, Entry)]) = (u64::MAX, &[]);
+        let mut any_name: (u64, &[(u64, At)]) = (u64::MAX, &[]);
         let mut i = 0;
         while let Some(&(k, _)) = keyed.get(i) {
             let run = keyed.get(i..).unwrap_or_default().iter().take_while(|(other, _)| *other == k).count();
             let own = keyed.get(i..i + run).unwrap_or_default();
             i += run;
             let service = k >> 8;
-            if k & 0xff == u64::from(ANY_FIRST) {
+            let first = (k & 0xff) as u8;
+            if first == ANY_FIRST {
                 any_name = (service, own);
             }
             // Three ascending, disjoint lists: merged without sorting.
-            let any: &[(u64, Entry)] =
-                if k & 0xff != u64::from(ANY_FIRST) && any_name.0 == service { any_name.1 } else { &[] };
+            let any: &[(u64, At)] = if first != ANY_FIRST && any_name.0 == service { any_name.1 } else { &[] };
             list.clear();
-            list.extend(Merge { lists: [own, any] }.map(|(_, e)| e));
+            list.extend(Merge { lists: [own, any] }.map(|(_, e)| Entry {
+                at: e,
+                action: statement(e).map_or(ActionCheck::Full, |st| {
+                    ActionCheck::keyed(st, service as u32, first, services).refined(st)
+                }),
+            }));
             let start = u32::try_from(entries.len()).unwrap_or(u32::MAX);
             let rest: &[Entry] = if merged { &anywhere } else { &[] };
             entries.extend(Candidates { lists: [&list, rest] });
@@ -170,15 +259,15 @@ impl StatementIndex {
     }
 }
 
-/// Merges two disjoint lists of `(key, entry)` ascending by entry.
+/// Merges two disjoint lists of `(key, statement)` ascending by statement.
 struct Merge<'a> {
-    lists: [&'a [(u64, Entry)]; 2],
+    lists: [&'a [(u64, At)]; 2],
 }
 
 impl Iterator for Merge<'_> {
-    type Item = (u64, Entry);
+    type Item = (u64, At);
 
-    fn next(&mut self) -> Option<(u64, Entry)> {
+    fn next(&mut self) -> Option<(u64, At)> {
         let [a, b] = self.lists;
         let take_b = match (a.first(), b.first()) {
             (Some(x), Some(y)) => y.1 < x.1,
@@ -206,7 +295,7 @@ impl Iterator for Candidates<'_> {
     fn next(&mut self) -> Option<Entry> {
         let [a, b] = self.lists;
         let take_b = match (a.first(), b.first()) {
-            (Some(x), Some(y)) => y < x,
+            (Some(x), Some(y)) => y.at < x.at,
             (Some(_), None) => false,
             (None, Some(_)) => true,
             (None, None) => return None,
@@ -260,7 +349,7 @@ mod tests {
                 let a: Vec<Entry> = merged.candidates(key).collect();
                 let b: Vec<Entry> = separate.candidates(key).collect();
                 assert_eq!(a, b, "{key:?}");
-                assert!(a.windows(2).all(|w| w.first() < w.last()), "{key:?}: {a:?}");
+                assert!(a.windows(2).all(|w| w.first().map(|e| e.at) < w.last().map(|e| e.at)), "{key:?}: {a:?}");
             }
         }
     }

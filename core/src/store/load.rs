@@ -440,8 +440,7 @@ impl Loader {
                             None => (role_arn(partition, &account, &m.key), account.clone()),
                         };
                     let via = self.via(format!("role/{}", m.key));
-                    let attachments =
-                        role_policies.iter().map(|&policy| Attachment { policy, via, assignment: None }).collect();
+                    let attachments = role_policies.iter().map(|&policy| Attachment::direct(policy, via)).collect();
                     let set = sets.intern(attachments, &policies, &mut services);
                     role_ids.insert(m.key.clone(), to_u32(roles.len()));
                     role_spans.push(m.key_span);
@@ -518,27 +517,21 @@ impl Loader {
                     let mut user_assignments = Vec::new();
                     let user_via = self.via(format!("user/{}", m.key));
                     for policy in self.policy_list(field("policies"), &path, &policy_ids) {
-                        own.push(Attachment { policy, via: user_via, assignment: None });
+                        own.push(Attachment::direct(policy, user_via));
                     }
                     if let Some(list) = field("groups") {
                         for (name, span, gpath) in self.names(list, "`groups`", &join_pointer(&path, "groups")) {
                             let Some(gid) = self.reference(&group_ids, "group", name, span, &gpath) else { continue };
                             let Some(group) = groups.get(gid as usize) else { continue };
                             let via = self.via(format!("group/{}", group.name));
-                            shared.extend(group.policies.iter().map(|&policy| Attachment {
-                                policy,
-                                via,
-                                assignment: None,
-                            }));
+                            shared.extend(group.policies.iter().map(|&policy| Attachment::direct(policy, via)));
                             for &aid in group_assignments.get(gid as usize).map_or(&[][..], Vec::as_slice) {
                                 user_assignments.push(aid);
                                 let Some(a) = assignments.get(aid as usize) else { continue };
                                 let Some(role) = roles.get(a.role as usize) else { continue };
-                                shared.extend(role.policies.iter().map(|&policy| Attachment {
-                                    policy,
-                                    via: a.via,
-                                    assignment: Some(aid),
-                                }));
+                                shared.extend(
+                                    role.policies.iter().map(|&policy| Attachment::assigned(policy, a.via, aid, role)),
+                                );
                             }
                         }
                     }
@@ -548,11 +541,9 @@ impl Loader {
                             let via = self.via(format!("role/{}", role.name));
                             let aid = to_u32(assignments.len());
                             user_assignments.push(aid);
-                            own.extend(role.policies.iter().map(|&policy| Attachment {
-                                policy,
-                                via,
-                                assignment: Some(aid),
-                            }));
+                            own.extend(
+                                role.policies.iter().map(|&policy| Attachment::assigned(policy, via, aid, role)),
+                            );
                             assignments.push(Assignment {
                                 role: spec.role,
                                 not_before: spec.not_before,
@@ -675,7 +666,7 @@ impl Loader {
 
         let guardrail_via = self.via(String::from("guardrails"));
         let guardrail_attachments =
-            guardrails.iter().map(|&policy| Attachment { policy, via: guardrail_via, assignment: None }).collect();
+            guardrails.iter().map(|&policy| Attachment::direct(policy, guardrail_via)).collect();
         let guardrail_set = sets.intern(guardrail_attachments, &policies, &mut services);
         Some(Store {
             account,

@@ -5,7 +5,7 @@ mod index;
 mod load;
 
 pub(crate) use index::{part_of, statement_of};
-pub use index::{ActionKey, StatementIndex};
+pub use index::{ActionCheck, ActionKey, Entry, StatementIndex};
 pub use load::StoreError;
 
 use alloc::boxed::Box;
@@ -87,6 +87,22 @@ pub(crate) struct Attachment {
     pub via: ViaId,
     /// Set when the policy arrives through a role assignment.
     pub assignment: Option<AssignmentId>,
+    /// For a policy of an assigned role: the role's boundary, which caps it.
+    pub cap: Option<PolicyId>,
+    /// For a policy of an assigned role: the role is a break-glass role.
+    pub break_glass: bool,
+}
+
+impl Attachment {
+    /// A policy attached directly (to a user, group or role, or as a guardrail).
+    pub fn direct(policy: PolicyId, via: ViaId) -> Attachment {
+        Attachment { policy, via, assignment: None, cap: None, break_glass: false }
+    }
+
+    /// A policy of a role that reaches a user through an assignment.
+    pub fn assigned(policy: PolicyId, via: ViaId, assignment: AssignmentId, role: &Role) -> Attachment {
+        Attachment { policy, via, assignment: Some(assignment), cap: role.boundary, break_glass: role.break_glass }
+    }
 }
 
 #[derive(Debug)]
