@@ -37,26 +37,9 @@ impl Sink for Escaped<'_> {
     }
 }
 
-/// Whether `bytes` needs no JSON escaping (no control character, `"` or `\\`),
-/// eight bytes at a time.
+/// Whether `bytes` needs no JSON escaping (no control character, `"` or `\\`).
 fn is_clean(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // A byte of `x` is zero: (x - 1) & !x has its high bit set (exact for the lowest such byte,
-    // and only ever set when some byte is zero).
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Bytes below 0x20: x - 0x20 borrows into the high bit of a byte that had it clear.
-        let below = x.wrapping_sub(ONES * 0x20) & !x & HIGHS != 0;
-        if below || has_zero(x ^ (ONES * u64::from(b'"'))) || has_zero(x ^ (ONES * u64::from(b'\\'))) {
-            return false;
-        }
-    }
-    chunks.remainder().iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+    crate::text::plain_prefix_len(bytes) == bytes.len()
 }
 
 /// A JSON string whose contents `write` produces.

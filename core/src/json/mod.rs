@@ -11,6 +11,7 @@ mod parse;
 
 pub use err::JsonError;
 pub use parse::parse;
+pub(crate) use parse::{Fail, Reader};
 
 use alloc::string::String;
 use alloc::vec::Vec;

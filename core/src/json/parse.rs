@@ -1,3 +1,4 @@
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -5,6 +6,10 @@ use alloc::vec::Vec;
 use hashbrown::HashMap;
 
 use super::{push_pointer, Json, JsonError, JsonLimits, Member, Value};
+
+/// A reader's error, boxed: readers return it from every step, so the
+/// success path stays small.
+pub(crate) type Fail = alloc::boxed::Box<JsonError>;
 use crate::diag::Span;
 
 /// Reads one JSON value from `text`, keeping spans, rejecting duplicate keys
@@ -13,13 +18,10 @@ pub fn parse(text: &str, limits: JsonLimits) -> Result<Json, JsonError> {
     if text.len() > limits.max_bytes {
         return Err(JsonError::TooLarge { limit: limits.max_bytes, size: text.len() });
     }
-    let mut reader = Reader { bytes: text.as_bytes(), text, pos: 0, depth: 0, limits, path: Vec::new() };
+    let mut reader = Reader::new(text, limits);
     reader.skip_ws();
-    let value = reader.value()?;
-    reader.skip_ws();
-    if reader.pos < reader.bytes.len() {
-        return Err(reader.syntax("unexpected text after the JSON value", reader.pos, reader.bytes.len()));
-    }
+    let value = reader.value().map_err(|e| *e)?;
+    reader.finish().map_err(|e| *e)?;
     Ok(value)
 }
 
@@ -29,7 +31,10 @@ enum Segment {
     Index(usize),
 }
 
-struct Reader<'a> {
+/// A cursor over JSON text. [`parse`] reads a whole value with it; readers of
+/// one known shape (requests) drive it token by token and keep its errors,
+/// spans and pointers.
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
@@ -40,9 +45,44 @@ struct Reader<'a> {
     path: Vec<Segment>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    pub(crate) fn new(text: &'a str, limits: JsonLimits) -> Reader<'a> {
+        Reader { bytes: text.as_bytes(), text, pos: 0, depth: 0, limits, path: Vec::new() }
+    }
+
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Steps over one byte the caller has peeked (a `{`, `:`, `,` ...).
+    pub(crate) fn bump(&mut self) {
+        self.pos += 1;
+    }
+
+    /// Fails unless only whitespace follows.
+    pub(crate) fn finish(&mut self) -> Result<(), Fail> {
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            return Err(self.syntax("unexpected text after the JSON value", self.pos, self.bytes.len()));
+        }
+        Ok(())
+    }
+
+    /// Errors below carry this key in their pointer until [`Reader::leave`].
+    pub(crate) fn enter_key(&mut self, key_span: Span) {
+        self.path.push(Segment::Key(key_span));
+    }
+
+    pub(crate) fn enter_index(&mut self, index: usize) {
+        self.path.push(Segment::Index(index));
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.path.pop();
+    }
+
     /// The JSON pointer of the current place (only built for errors).
-    fn pointer(&self) -> String {
+    pub(crate) fn pointer(&self) -> String {
         let mut out = String::new();
         for segment in &self.path {
             match *segment {
@@ -65,18 +105,22 @@ impl Reader<'_> {
         out
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn skip_ws(&mut self) {
+    pub(crate) fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }
     }
 
-    fn syntax(&self, message: &str, start: usize, end: usize) -> JsonError {
-        JsonError::Syntax { message: String::from(message), span: Span::new(start, end), path: self.pointer() }
+    pub(crate) fn syntax(&self, message: &str, start: usize, end: usize) -> Fail {
+        Fail::new(JsonError::Syntax {
+            message: String::from(message),
+            span: Span::new(start, end),
+            path: self.pointer(),
+        })
     }
 
     /// Span of the character at the cursor, for "unexpected character" errors.
@@ -85,9 +129,9 @@ impl Reader<'_> {
         (self.pos, self.pos + len)
     }
 
-    fn unexpected(&self, expected: &str) -> JsonError {
+    pub(crate) fn unexpected(&self, expected: &str) -> Fail {
         let (start, end) = self.here();
-        match self.text.get(start..end) {
+        Fail::new(match self.text.get(start..end) {
             Some(found) if !found.is_empty() => JsonError::Syntax {
                 message: format!("expected {expected}, found `{found}`"),
                 span: Span::new(start, end),
@@ -98,10 +142,10 @@ impl Reader<'_> {
                 span: Span::new(start, start),
                 path: self.pointer(),
             },
-        }
+        })
     }
 
-    fn value(&mut self) -> Result<Json, JsonError> {
+    pub(crate) fn value(&mut self) -> Result<Json, Fail> {
         match self.peek() {
             Some(b'{') => self.object(),
             Some(b'[') => self.array(),
@@ -118,7 +162,7 @@ impl Reader<'_> {
         }
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Result<Json, JsonError> {
+    fn literal(&mut self, word: &str, value: Value) -> Result<Json, Fail> {
         let start = self.pos;
         if self.bytes.get(start..start + word.len()) == Some(word.as_bytes()) {
             self.pos += word.len();
@@ -128,19 +172,19 @@ impl Reader<'_> {
         }
     }
 
-    fn enter(&mut self, start: usize) -> Result<(), JsonError> {
+    fn enter(&mut self, start: usize) -> Result<(), Fail> {
         self.depth += 1;
         if self.depth > self.limits.max_depth {
-            return Err(JsonError::TooDeep {
+            return Err(Fail::new(JsonError::TooDeep {
                 limit: self.limits.max_depth,
                 span: Span::new(start, start + 1),
                 path: self.pointer(),
-            });
+            }));
         }
         Ok(())
     }
 
-    fn object(&mut self) -> Result<Json, JsonError> {
+    fn object(&mut self) -> Result<Json, Fail> {
         let start = self.pos;
         self.enter(start)?;
         self.pos += 1;
@@ -169,7 +213,7 @@ impl Reader<'_> {
             if let Some(first) = first {
                 let mut path = self.pointer();
                 push_pointer(&mut path, &key);
-                return Err(JsonError::DuplicateKey { key, span: key_span, first, path });
+                return Err(Fail::new(JsonError::DuplicateKey { key, span: key_span, first, path }));
             }
             self.skip_ws();
             if self.peek() != Some(b':') {
@@ -206,7 +250,7 @@ impl Reader<'_> {
         Ok(Json::new(Value::Object(members), Span::new(start, self.pos)))
     }
 
-    fn array(&mut self) -> Result<Json, JsonError> {
+    fn array(&mut self) -> Result<Json, Fail> {
         let start = self.pos;
         self.enter(start)?;
         self.pos += 1;
@@ -236,7 +280,14 @@ impl Reader<'_> {
         Ok(Json::new(Value::Array(items), Span::new(start, self.pos)))
     }
 
-    fn number(&mut self) -> Result<Json, JsonError> {
+    fn number(&mut self) -> Result<Json, Fail> {
+        let start = self.pos;
+        let text = self.number_text()?;
+        Ok(Json::new(Value::Number(String::from(text)), Span::new(start, self.pos)))
+    }
+
+    /// Reads a number at the cursor and returns it as written.
+    pub(crate) fn number_text(&mut self) -> Result<&'a str, Fail> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -263,8 +314,7 @@ impl Reader<'_> {
             }
             self.digits();
         }
-        let text = self.text.get(start..self.pos).unwrap_or_default();
-        Ok(Json::new(Value::Number(String::from(text)), Span::new(start, self.pos)))
+        Ok(self.text.get(start..self.pos).unwrap_or_default())
     }
 
     fn digits(&mut self) {
@@ -274,11 +324,23 @@ impl Reader<'_> {
     }
 
     /// Reads a string literal at the cursor (which is on `"`), decoding escapes.
-    fn string(&mut self) -> Result<String, JsonError> {
+    fn string(&mut self) -> Result<String, Fail> {
+        self.string_cow().map(Cow::into_owned)
+    }
+
+    /// Reads a string literal at the cursor (which is on `"`): borrowed from
+    /// the text when it has no escapes.
+    pub(crate) fn string_cow(&mut self) -> Result<Cow<'a, str>, Fail> {
         let start = self.pos;
         self.pos += 1;
+        self.pos += crate::text::plain_prefix_len(self.bytes.get(self.pos..).unwrap_or_default());
+        if self.peek() == Some(b'"') {
+            let text = self.text.get(start + 1..self.pos).unwrap_or_default();
+            self.pos += 1;
+            return Ok(Cow::Borrowed(text));
+        }
         let mut out = String::new();
-        let mut run_start = self.pos;
+        let mut run_start = start + 1;
         loop {
             let Some(b) = self.peek() else {
                 return Err(self.syntax("this string is never closed", start, self.pos));
@@ -287,7 +349,7 @@ impl Reader<'_> {
                 b'"' => {
                     out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 b'\\' => {
                     out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
@@ -306,7 +368,7 @@ impl Reader<'_> {
         }
     }
 
-    fn escape(&mut self, out: &mut String) -> Result<(), JsonError> {
+    fn escape(&mut self, out: &mut String) -> Result<(), Fail> {
         let start = self.pos;
         self.pos += 1;
         let Some(b) = self.peek() else {
@@ -351,7 +413,7 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn hex4(&mut self, escape_start: usize) -> Result<u32, JsonError> {
+    fn hex4(&mut self, escape_start: usize) -> Result<u32, Fail> {
         let digits = self
             .bytes
             .get(self.pos..self.pos + 4)

@@ -9,8 +9,10 @@ use core::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+mod read;
+
 use crate::condition::{Lookup, Values};
-use crate::diag::Diagnostic;
+use crate::diag::{self, Diagnostic, Span};
 use crate::json::Json;
 use crate::limits;
 use crate::policy::{parse_policy, ActionRef, Policy, PolicyKind};
@@ -130,10 +132,16 @@ struct ValueVisitor {
 }
 
 fn checked<E: de::Error>(text: String) -> Result<Option<ContextValue>, E> {
+    check_context_value(text, "").map(|text| Some(ContextValue::One(text))).map_err(E::custom)
+}
+
+/// A context value within the length limit, or why not.
+fn check_context_value(text: String, key: &str) -> Result<String, String> {
     if text.len() > limits::MAX_PATTERN_BYTES {
-        return Err(E::custom(format!("a context value is longer than {} bytes", limits::MAX_PATTERN_BYTES)));
+        let of = if key.is_empty() { String::new() } else { format!(" of `{key}`") };
+        return Err(format!("a context value{of} is longer than {} bytes", limits::MAX_PATTERN_BYTES));
     }
-    Ok(Some(ContextValue::One(text)))
+    Ok(text)
 }
 
 impl<'de> Visitor<'de> for ValueVisitor {
@@ -241,6 +249,14 @@ impl RequestError {
         }
     }
 
+    /// One finding at `/<field>` (a pointer without its leading slash), spanning the value.
+    fn at(code: &'static str, message: String, help: &str, field: &str, span: Span) -> Self {
+        let mut path = String::with_capacity(field.len() + 1);
+        path.push('/');
+        path.push_str(field);
+        RequestError { diagnostics: alloc::vec![Diagnostic::error(code, message).with_help(help).at(path, span)] }
+    }
+
     pub fn message(&self) -> String {
         self.diagnostics.first().map(|d| d.message.clone()).unwrap_or_default()
     }
@@ -252,8 +268,28 @@ impl fmt::Display for RequestError {
     }
 }
 
+/// A request's fields before they are checked, from text or structured input.
+struct Parts<'a> {
+    principal: Cow<'a, str>,
+    action: Cow<'a, str>,
+    resource: Cow<'a, str>,
+    resource_account: Option<Cow<'a, str>>,
+    session: Option<SessionParts<'a>>,
+    context: Context,
+    /// Where the values of `principal`, `action` and `resource` are in the
+    /// request text (empty for structured input).
+    spans: [Span; 3],
+}
+
+struct SessionParts<'a> {
+    name: Option<Cow<'a, str>>,
+    policy: Option<Json>,
+    issued_at: Option<(Cow<'a, str>, Span)>,
+}
+
 impl Request {
-    /// Parses request JSON text.
+    /// Parses request JSON text. Problems carry a JSON pointer, a span, and
+    /// a line and column in `text`.
     pub fn from_json_str(text: &str) -> Result<Request, RequestError> {
         if text.len() > limits::MAX_REQUEST_BYTES {
             return Err(RequestError::one(
@@ -263,53 +299,79 @@ impl Request {
                 "",
             ));
         }
-        let input: RequestInput = serde_json::from_str(text).map_err(|e| {
-            RequestError::one("invalid-request", format!("the request is not valid: {e}"), REQUEST_HELP, "")
-        })?;
-        Request::new(input)
+        let result =
+            read::read(text).map_err(|d| RequestError { diagnostics: alloc::vec![*d] }).and_then(Request::assemble);
+        result.map_err(|mut e| {
+            diag::locate_all(text, &mut e.diagnostics);
+            e
+        })
     }
 
     /// Checks a request given as structured input.
     pub fn new(input: RequestInput) -> Result<Request, RequestError> {
-        for (field, value) in
-            [("principal", &input.principal), ("action", &input.action), ("resource", &input.resource)]
-        {
+        Request::assemble(Parts {
+            principal: Cow::Owned(input.principal),
+            action: Cow::Owned(input.action),
+            resource: Cow::Owned(input.resource),
+            resource_account: input.resource_account.map(Cow::Owned),
+            session: input.session.map(|s| SessionParts {
+                name: s.name.map(Cow::Owned),
+                policy: s.policy,
+                issued_at: s.issued_at.map(|t| (Cow::Owned(t), Span::default())),
+            }),
+            context: input.context.unwrap_or_default(),
+            spans: [Span::default(); 3],
+        })
+    }
+
+    fn assemble(parts: Parts<'_>) -> Result<Request, RequestError> {
+        let [principal_span, action_span, resource_span] = parts.spans;
+        for (field, value, span) in [
+            ("principal", &parts.principal, principal_span),
+            ("action", &parts.action, action_span),
+            ("resource", &parts.resource, resource_span),
+        ] {
             if value.is_empty() {
-                return Err(RequestError::one(
+                return Err(RequestError::at(
                     "invalid-request",
                     format!("`{field}` is empty"),
                     REQUEST_HELP,
-                    &format!("/{field}"),
+                    field,
+                    span,
                 ));
             }
             if value.len() > limits::MAX_PATTERN_BYTES {
-                return Err(RequestError::one(
+                return Err(RequestError::at(
                     "limit-pattern-length",
                     format!("`{field}` is longer than {} bytes", limits::MAX_PATTERN_BYTES),
                     REQUEST_HELP,
-                    &format!("/{field}"),
+                    field,
+                    span,
                 ));
             }
         }
-        let Some((service, name)) = input.action.split_once(':') else {
-            return Err(RequestError::one(
+        let action = parts.action;
+        let Some((service, name)) = action.split_once(':') else {
+            return Err(RequestError::at(
                 "invalid-request",
-                format!("`{}` is not an action", input.action),
+                format!("`{action}` is not an action"),
                 "actions are written `service:ActionName`, for example `ecs:StartInstance`",
-                "/action",
+                "action",
+                action_span,
             ));
         };
-        if service.is_empty() || name.is_empty() || input.action.contains(['*', '?']) {
-            return Err(RequestError::one(
+        if service.is_empty() || name.is_empty() || action.bytes().any(|b| b == b'*' || b == b'?') {
+            return Err(RequestError::at(
                 "invalid-request",
-                format!("`{}` is not a single action", input.action),
+                format!("`{action}` is not a single action"),
                 "a request names one action, `service:ActionName`, without wildcards",
-                "/action",
+                "action",
+                action_span,
             ));
         }
-        let action_lower = input.action.to_ascii_lowercase();
+        let action_lower = action.to_ascii_lowercase();
         let name_start = service.len() + 1;
-        let session = match input.session {
+        let session = match parts.session {
             None => None,
             Some(s) => {
                 let mut diags = Vec::new();
@@ -325,33 +387,35 @@ impl Request {
                 };
                 let issued_at = match &s.issued_at {
                     None => None,
-                    Some(text) => Some(Instant::parse(text).ok_or_else(|| {
-                        RequestError::one(
+                    Some((text, span)) => Some(Instant::parse(text).ok_or_else(|| {
+                        RequestError::at(
                             "invalid-request",
                             format!("`{text}` is not a time"),
                             "`issuedAt` is RFC 3339 (`2026-11-23T10:00:00Z`) or epoch seconds",
-                            "/session/issuedAt",
+                            "session/issuedAt",
+                            *span,
                         )
                     })?),
                 };
-                Some(Session { name: s.name.unwrap_or_default(), policy, issued_at })
+                Some(Session { name: s.name.map(Cow::into_owned).unwrap_or_default(), policy, issued_at })
             }
         };
-        let context = input.context.unwrap_or_default();
+        let context = parts.context;
         let context_now =
             ["aws:CurrentTime", "acs:CurrentTime", "aws:EpochTime"].iter().find_map(|key| match context.get(key) {
                 Some(ContextValue::One(text)) => Instant::parse(text),
                 _ => None,
             });
+        let resource = parts.resource.into_owned();
         Ok(Request {
             context_now,
             action_lower,
             name_start,
-            resource_cut: crate::arn::ArnCut::of(&input.resource),
-            principal: input.principal,
-            action: input.action,
-            resource: input.resource,
-            resource_account: input.resource_account,
+            resource_cut: crate::arn::ArnCut::of(&resource),
+            principal: parts.principal.into_owned(),
+            action: action.into_owned(),
+            resource,
+            resource_account: parts.resource_account.map(Cow::into_owned),
             session,
             context,
         })
@@ -376,7 +440,7 @@ impl Request {
     }
 }
 
-const REQUEST_HELP: &str =
+pub(crate) const REQUEST_HELP: &str =
     "a request is {\"principal\": \"user/alice\", \"action\": \"ecs:StartInstance\", \"resource\": \"acs:ecs:...\", \"context\": {...}}";
 
 impl Lookup for Context {
