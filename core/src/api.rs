@@ -4,6 +4,7 @@
 //! failures carry `errors` (diagnostics), successes carry what was asked for.
 //! A decision itself is the Decision JSON of DESIGN.md.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -103,33 +104,76 @@ pub fn evaluate_batch_json_str(store: &Store, text: &str, now: Option<Instant>) 
         )
         .with_help("split the batch")]));
     }
-    let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text).map_err(|e| {
-        Failure::new(alloc::vec![Diagnostic::error(
-            "invalid-request",
-            alloc::format!("the batch is not a JSON array of requests: {e}")
-        )
-        .with_help("pass `[{\"principal\": ..., \"action\": ..., \"resource\": ...}, ...]`")])
-    })?;
-    if items.len() > limits::MAX_BATCH {
-        return Err(Failure::new(alloc::vec![Diagnostic::error(
-            "limit-batch",
-            alloc::format!("{} requests in one batch, more than the limit of {}", items.len(), limits::MAX_BATCH)
-        )
-        .with_help("split the batch")]));
-    }
+    let items = batch_items(text).map_err(|d| Failure::new(alloc::vec![*d]))?;
     let mut out = String::with_capacity(items.len() * 256 + 2);
     out.push('[');
-    for (i, raw) in items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        match evaluate_json_str(store, raw.get(), now) {
+        match evaluate_json_str(store, item, now) {
             Ok(decision) => out.push_str(&decision),
             Err(failure) => out.push_str(&failure.to_json()),
         }
     }
     out.push(']');
     Ok(out)
+}
+
+/// The texts of the requests in a JSON array; the array must be well-formed
+/// JSON (a request in it may still be invalid, which only its answer says).
+fn batch_items(text: &str) -> Result<Vec<&str>, Box<Diagnostic>> {
+    let help = "pass `[{\"principal\": ..., \"action\": ..., \"resource\": ...}, ...]`";
+    let mut r =
+        json::Reader::new(text, JsonLimits { max_bytes: limits::MAX_BATCH_BYTES, max_depth: limits::MAX_JSON_DEPTH });
+    let located = |mut d: Diagnostic| {
+        diag::locate_all(text, core::slice::from_mut(&mut d));
+        Box::new(d)
+    };
+    r.skip_ws();
+    if r.peek() != Some(b'[') {
+        let span = crate::diag::Span::new(r.pos(), r.pos() + 1);
+        return Err(located(
+            Diagnostic::error("invalid-request", "the batch is not a JSON array of requests")
+                .with_help(help)
+                .at("", span),
+        ));
+    }
+    let mut items = Vec::new();
+    r.bump();
+    r.skip_ws();
+    if r.peek() == Some(b']') {
+        r.bump();
+    } else {
+        loop {
+            r.skip_ws();
+            if items.len() >= limits::MAX_BATCH {
+                return Err(located(
+                    Diagnostic::error(
+                        "limit-batch",
+                        alloc::format!("more than {} requests in one batch", limits::MAX_BATCH),
+                    )
+                    .with_help("split the batch"),
+                ));
+            }
+            let start = r.pos();
+            r.enter_index(items.len());
+            r.skip_value().map_err(|e| located(e.into_diagnostic()))?;
+            r.leave();
+            items.push(r.since(start));
+            r.skip_ws();
+            match r.peek() {
+                Some(b',') => r.bump(),
+                Some(b']') => {
+                    r.bump();
+                    break;
+                }
+                _ => return Err(located(r.unexpected("`,` or `]`").into_diagnostic())),
+            }
+        }
+    }
+    r.finish().map_err(|e| located(e.into_diagnostic()))?;
+    Ok(items)
 }
 
 /// What a checked text turned out to be.

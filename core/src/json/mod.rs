@@ -189,6 +189,66 @@ impl serde::Serialize for Json {
     }
 }
 
+/// The double a JSON number stands for, when one correctly rounded step
+/// gets it (Clinger's fast path: at most 2^53 as an integer significand,
+/// and a power of ten up to 22); `None` for the rest, whose digits a double
+/// would not keep.
+pub fn decimal_value(lexeme: &str) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ];
+    let bytes = lexeme.as_bytes();
+    let (negative, mut at) = if bytes.first() == Some(&b'-') { (true, 1) } else { (false, 0) };
+    let mut significand: u64 = 0;
+    let mut exponent: i64 = 0;
+    let mut seen_point = false;
+    let mut digits = 0;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'0'..=b'9' => {
+                if significand > 0 || b != b'0' {
+                    digits += 1;
+                    if digits > 19 {
+                        return None;
+                    }
+                    significand = significand * 10 + u64::from(b - b'0');
+                }
+                if seen_point {
+                    exponent -= 1;
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            b'e' | b'E' => {
+                let written: i64 = lexeme.get(at + 1..)?.trim_start_matches('+').parse().ok()?;
+                exponent = exponent.checked_add(written)?;
+                break;
+            }
+            _ => return None,
+        }
+        at += 1;
+    }
+    while significand != 0 && significand % 10 == 0 {
+        significand /= 10;
+        exponent += 1;
+    }
+    if significand > 1 << 53 {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss, reason = "exact: at most 2^53")]
+    let w = significand as f64;
+    let value = if significand == 0 {
+        0.0
+    } else if (0..=22).contains(&exponent) {
+        w * POW10.get(usize::try_from(exponent).ok()?)?
+    } else if (-22..0).contains(&exponent) {
+        w / POW10.get(usize::try_from(-exponent).ok()?)?
+    } else {
+        return None;
+    };
+    Some(if negative { -value } else { value })
+}
+
 /// The text of a JSON number received as `f64` (from JavaScript, say):
 /// integers as integers, other values by the shortest round-trip form.
 pub fn number_text(v: f64) -> Option<String> {
@@ -210,6 +270,36 @@ pub fn number_text(v: f64) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimal_values_round_as_the_standard_parser_does() {
+        for text in [
+            "0",
+            "-0",
+            "1",
+            "1.5",
+            "-2.25",
+            "0.1",
+            "3.14159",
+            "1e22",
+            "1e-22",
+            "123456789012345678",
+            "9007199254740993",
+            "4.35",
+            "1.5e-7",
+            "2.5E+10",
+            "0.000001",
+        ] {
+            let ours = super::decimal_value(text);
+            let std: f64 = text.parse().unwrap_or(f64::NAN);
+            if let Some(v) = ours {
+                assert_eq!(v.to_bits(), std.to_bits(), "{text}");
+            }
+        }
+        assert_eq!(super::decimal_value("1.5"), Some(1.5));
+        assert_eq!(super::decimal_value("1e23"), None);
+        assert_eq!(super::decimal_value("12345678901234567890123"), None);
+    }
+
     #[test]
     fn number_text_writes_integers_as_integers() {
         assert_eq!(super::number_text(42.0).as_deref(), Some("42"));

@@ -81,6 +81,11 @@ impl<'a> Reader<'a> {
         self.path.pop();
     }
 
+    /// The text from `start` to the cursor.
+    pub(crate) fn since(&self, start: usize) -> &'a str {
+        self.text.get(start..self.pos).unwrap_or_default()
+    }
+
     /// The JSON pointer of the current place (only built for errors).
     pub(crate) fn pointer(&self) -> String {
         let mut out = String::new();
@@ -162,6 +167,54 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Steps over one value at the cursor, checking its syntax and depth but
+    /// building nothing (duplicate keys are left to whoever reads it).
+    pub(crate) fn skip_value(&mut self) -> Result<(), Fail> {
+        match self.peek() {
+            Some(open @ (b'{' | b'[')) => {
+                let start = self.pos;
+                self.enter(start)?;
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() == Some(close) {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_ws();
+                    if open == b'{' {
+                        if self.peek() != Some(b'"') {
+                            return Err(self.unexpected("a string key"));
+                        }
+                        self.string_cow()?;
+                        self.skip_ws();
+                        if self.peek() != Some(b':') {
+                            return Err(self.unexpected("`:` after the key"));
+                        }
+                        self.pos += 1;
+                        self.skip_ws();
+                    }
+                    self.skip_value()?;
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b',') => self.pos += 1,
+                        Some(b) if b == close => {
+                            self.pos += 1;
+                            self.depth -= 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.unexpected(if open == b'{' { "`,` or `}`" } else { "`,` or `]`" })),
+                    }
+                }
+            }
+            Some(b'"') => self.string_cow().map(drop),
+            Some(b'-' | b'0'..=b'9') => self.number_text().map(drop),
+            _ => self.value().map(drop),
+        }
+    }
+
     fn literal(&mut self, word: &str, value: Value) -> Result<Json, Fail> {
         let start = self.pos;
         if self.bytes.get(start..start + word.len()) == Some(word.as_bytes()) {
@@ -172,7 +225,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn enter(&mut self, start: usize) -> Result<(), Fail> {
+    pub(crate) fn enter(&mut self, start: usize) -> Result<(), Fail> {
         self.depth += 1;
         if self.depth > self.limits.max_depth {
             return Err(Fail::new(JsonError::TooDeep {
@@ -460,6 +513,27 @@ mod tests {
         assert_eq!(a[2].as_str(), Some("xé\n"));
         assert_eq!(json.span, Span::new(1, text.len() - 1));
         assert_eq!(json.get("b").unwrap().value, Value::Bool(true));
+    }
+
+    #[test]
+    fn skipping_accepts_what_parsing_accepts() {
+        for text in [
+            r#" {"a": [1, -2.5e3, "x\u00e9\n"], "b": {"c": [true, false, null, {}]}, "d": []} "#,
+            "[1, 2,, 3]",
+            "{\"a\" 1}",
+            "[\"\\ud83d\"]",
+            "{} x",
+            "[01]",
+            "",
+        ] {
+            let mut r = Reader::new(text, JsonLimits::default());
+            r.skip_ws();
+            let skipped = r.skip_value().and_then(|()| r.finish()).is_ok();
+            assert_eq!(skipped, p(text).is_ok(), "{text}");
+        }
+        let deep = "[".repeat(100) + &"]".repeat(100);
+        let mut r = Reader::new(&deep, JsonLimits::default());
+        assert!(r.skip_value().is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use core::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+mod fast;
 mod read;
 
 use crate::condition::{Lookup, Values};
@@ -268,6 +269,21 @@ impl fmt::Display for RequestError {
     }
 }
 
+/// "Now" from the context: `aws:CurrentTime`, else `acs:CurrentTime`, else
+/// `aws:EpochTime`, when it is a time.
+fn context_time(context: &Context) -> Option<Instant> {
+    const KEYS: [&str; 3] = ["aws:CurrentTime", "acs:CurrentTime", "aws:EpochTime"];
+    let mut found: [Option<&str>; 3] = [None; 3];
+    for (key, value) in context.iter() {
+        if let (Some(slot), ContextValue::One(text)) =
+            (KEYS.iter().position(|k| k.eq_ignore_ascii_case(key)).and_then(|i| found.get_mut(i)), value)
+        {
+            *slot = Some(text);
+        }
+    }
+    found.iter().flatten().find_map(|text| Instant::parse(text))
+}
+
 /// A request's fields before they are checked, from text or structured input.
 struct Parts<'a> {
     principal: Cow<'a, str>,
@@ -299,8 +315,13 @@ impl Request {
                 "",
             ));
         }
-        let result =
-            read::read(text).map_err(|d| RequestError { diagnostics: alloc::vec![*d] }).and_then(Request::assemble);
+        // Most requests take the fast reader; the careful one reads the rest
+        // and says what is wrong.
+        let parts = match fast::read(text) {
+            Some(parts) => Ok(parts),
+            None => read::read(text).map_err(|d| RequestError { diagnostics: alloc::vec![*d] }),
+        };
+        let result = parts.and_then(Request::assemble);
         result.map_err(|mut e| {
             diag::locate_all(text, &mut e.diagnostics);
             e
@@ -351,7 +372,8 @@ impl Request {
             }
         }
         let action = parts.action;
-        let Some((service, name)) = action.split_once(':') else {
+        let colon = action.bytes().position(|b| b == b':');
+        let Some((service, name)) = colon.and_then(|at| Some((action.get(..at)?, action.get(at + 1..)?))) else {
             return Err(RequestError::at(
                 "invalid-request",
                 format!("`{action}` is not an action"),
@@ -401,11 +423,7 @@ impl Request {
             }
         };
         let context = parts.context;
-        let context_now =
-            ["aws:CurrentTime", "acs:CurrentTime", "aws:EpochTime"].iter().find_map(|key| match context.get(key) {
-                Some(ContextValue::One(text)) => Instant::parse(text),
-                _ => None,
-            });
+        let context_now = context_time(&context);
         let resource = parts.resource.into_owned();
         Ok(Request {
             context_now,

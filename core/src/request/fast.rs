@@ -1,0 +1,281 @@
+//! The common request, read fast: an object of plain strings (no escapes)
+//! for `principal`, `action`, `resource` and `resourceAccount`, and a
+//! `context` of plain strings, booleans, small non-negative integers or lists
+//! of plain strings. Anything else (an escape, `null`, a session, a repeated
+//! or unknown key, a syntax error, a value over a limit) makes it give up, and
+//! the careful reader ([`super::read`]) reads the text again and says what is
+//! wrong. So this only ever accepts what the careful reader accepts, and
+//! reads it the same way: a test checks both on the same texts.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::{Context, ContextValue, Parts};
+use crate::diag::Span;
+use crate::limits;
+use crate::text::plain_prefix_len;
+
+struct Cursor<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// Skips whitespace and one expected byte.
+    #[inline]
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        self.skip_ws();
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// A string without escapes at the cursor (after whitespace), and its span.
+    #[inline]
+    fn plain(&mut self) -> Option<(&'a str, Span)> {
+        self.skip_ws();
+        let start = self.at;
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let len = plain_prefix_len(self.bytes.get(start + 1..)?);
+        let end = start + 1 + len;
+        if self.bytes.get(end) != Some(&b'"') {
+            return None;
+        }
+        self.at = end + 1;
+        // Both ends are next to an ASCII quote, so they are character boundaries.
+        Some((self.text.get(start + 1..end)?, Span::new(start, end + 1)))
+    }
+
+    /// `,` (more members follow: true) or the closing byte (false).
+    #[inline]
+    fn next_or(&mut self, close: u8) -> Option<bool> {
+        self.skip_ws();
+        match self.peek()? {
+            b',' => {
+                self.at += 1;
+                Some(true)
+            }
+            b if b == close => {
+                self.at += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    /// `true` / `false`, as their text.
+    fn boolean(&mut self) -> Option<&'static str> {
+        let rest = self.bytes.get(self.at..)?;
+        let (word, text) = if rest.starts_with(b"true") {
+            (4, "true")
+        } else if rest.starts_with(b"false") {
+            (5, "false")
+        } else {
+            return None;
+        };
+        self.at += word;
+        Some(text)
+    }
+
+    /// A non-negative integer of at most 15 digits, as written (JSON has no
+    /// leading zeros, so it is already its shortest text).
+    fn small_integer(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        let digits = self.bytes.get(start..)?.iter().take_while(|b| b.is_ascii_digit()).count();
+        let next = self.bytes.get(start + digits).copied();
+        if digits == 0 || digits > 15 || (digits > 1 && self.peek() == Some(b'0')) {
+            return None;
+        }
+        if matches!(next, Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.at += digits;
+        self.text.get(start..self.at)
+    }
+
+    /// One context value (after whitespace), or `None` to give up.
+    fn context_value(&mut self) -> Option<ContextValue> {
+        self.skip_ws();
+        let one = |text: &str| (text.len() <= limits::MAX_PATTERN_BYTES).then(|| String::from(text));
+        match self.peek()? {
+            b'"' => one(self.plain()?.0).map(ContextValue::One),
+            b't' | b'f' => one(self.boolean()?).map(ContextValue::One),
+            b'0'..=b'9' => one(self.small_integer()?).map(ContextValue::One),
+            b'[' => {
+                self.at += 1;
+                let mut values = Vec::new();
+                self.skip_ws();
+                if self.peek()? == b']' {
+                    self.at += 1;
+                    return Some(ContextValue::Many(values));
+                }
+                loop {
+                    if values.len() >= limits::MAX_CONTEXT_VALUES {
+                        return None;
+                    }
+                    values.push(one(self.plain()?.0)?);
+                    if !self.next_or(b']')? {
+                        return Some(ContextValue::Many(values));
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn context(&mut self) -> Option<Context> {
+        self.eat(b'{')?;
+        let mut entries: Vec<(String, ContextValue)> = Vec::with_capacity(4);
+        self.skip_ws();
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(Context { entries });
+        }
+        loop {
+            let (key, _) = self.plain()?;
+            self.eat(b':')?;
+            let value = self.context_value()?;
+            if entries.len() >= limits::MAX_CONTEXT_KEYS || entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                return None;
+            }
+            entries.push((String::from(key), value));
+            if !self.next_or(b'}')? {
+                return Some(Context { entries });
+            }
+        }
+    }
+}
+
+/// The parts of a plain request, or `None` for the careful reader.
+pub(super) fn read(text: &str) -> Option<Parts<'_>> {
+    let mut c = Cursor { text, bytes: text.as_bytes(), at: 0 };
+    let mut principal = None;
+    let mut action = None;
+    let mut resource = None;
+    let mut resource_account = None;
+    let mut context = None;
+    c.eat(b'{')?;
+    loop {
+        let (key, _) = c.plain()?;
+        c.eat(b':')?;
+        let slot = match key {
+            "principal" => &mut principal,
+            "action" => &mut action,
+            "resource" => &mut resource,
+            "resourceAccount" => &mut resource_account,
+            "context" => {
+                if context.is_some() {
+                    return None;
+                }
+                context = Some(c.context()?);
+                if !c.next_or(b'}')? {
+                    break;
+                }
+                continue;
+            }
+            _ => return None,
+        };
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(c.plain()?);
+        if !c.next_or(b'}')? {
+            break;
+        }
+    }
+    c.skip_ws();
+    if c.at != text.len() {
+        return None;
+    }
+    let ((principal, principal_span), (action, action_span), (resource, resource_span)) =
+        (principal?, action?, resource?);
+    Some(Parts {
+        principal: Cow::Borrowed(principal),
+        action: Cow::Borrowed(action),
+        resource: Cow::Borrowed(resource),
+        resource_account: resource_account.map(|(text, _)| Cow::Borrowed(text)),
+        session: None,
+        context: context.unwrap_or_default(),
+        spans: [principal_span, action_span, resource_span],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{read, Context, Parts};
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    type View = (String, String, String, Option<String>, Vec<(String, super::ContextValue)>, [super::Span; 3]);
+
+    fn view(p: &Parts<'_>) -> View {
+        let context = |c: &Context| c.iter().map(|(k, v)| (String::from(k), v.clone())).collect();
+        (
+            String::from(&*p.principal),
+            String::from(&*p.action),
+            String::from(&*p.resource),
+            p.resource_account.as_deref().map(String::from),
+            context(&p.context),
+            p.spans,
+        )
+    }
+
+    /// Wherever the fast reader reads a text, the careful one reads the same.
+    #[test]
+    fn reads_what_the_careful_reader_reads() {
+        let base = [
+            r#"{"principal":"user/alice","action":"ecs:StartInstance","resource":"acs:ecs:cn-hangzhou:1234567890123456:instance/dev-1","context":{"acs:CurrentTime":"2026-11-23T10:00:00Z","acs:SourceIp":"203.0.113.7","acs:MFAPresent":true}}"#,
+            " { \"resourceAccount\" : \"42\" ,\n\t\"principal\" : \"role/r\" , \"action\":\"s3:GetObject\",\r\n\"resource\":\"*\", \"context\" : { \"aws:TagKeys\" : [ \"a\" , \"b\" ] , \"n\" : 3600 , \"z\": 0, \"e\": [] } } ",
+            r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{}}"#,
+        ];
+        let mut texts: Vec<String> = base.iter().map(|t| String::from(*t)).collect();
+        for b in base {
+            // Every cut, and every swap of one byte for a troublesome one.
+            for at in 0..b.len() {
+                texts.push(String::from(b.get(..at).unwrap_or_default()));
+                for swap in ["\\", "\"", "n", "0", "-", ".", "e", "{", "}", "[", "]", ",", ":", "\u{1}", "é"] {
+                    if b.is_char_boundary(at) && b.is_char_boundary(at + 1) {
+                        let mut t = String::from(b.get(..at).unwrap_or_default());
+                        t.push_str(swap);
+                        t.push_str(b.get(at + 1..).unwrap_or_default());
+                        texts.push(t);
+                    }
+                }
+            }
+        }
+        for extra in [
+            r#","context":{"a":"1","A":"2"}"#,
+            r#","principal":"user/b""#,
+            r#","context":{"n":007}"#,
+            r#","context":{"n":1.5,"m":-1,"big":1234567890123456789}"#,
+            r#","context":{"gone":null}"#,
+            r#","session":{"name":"x"}"#,
+            r#","context":{"s":"caf\u00e9"}"#,
+        ] {
+            texts.push(alloc::format!(r#"{{"principal":"user/a","action":"s3:GetObject","resource":"*"{extra}}}"#));
+        }
+        let mut fast_reads = 0;
+        for text in &texts {
+            let Some(fast) = super::read(text) else { continue };
+            fast_reads += 1;
+            let careful =
+                read::read(text).unwrap_or_else(|d| panic!("{text}: the careful reader refuses: {}", d.message));
+            assert_eq!(view(&fast), view(&careful), "{text}");
+        }
+        assert!(fast_reads >= 3 && fast_reads < texts.len(), "{fast_reads} of {}", texts.len());
+    }
+}
