@@ -200,8 +200,8 @@ pub struct Via<'a> {
 }
 
 impl Via<'_> {
-    fn write_to(&self, out: &mut dyn Sink) {
-        out.put(self.prefix);
+    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put_plain(self.prefix);
         out.put(self.name);
     }
 }
@@ -228,20 +228,20 @@ pub struct StatementPointer<'a> {
 }
 
 impl StatementPointer<'_> {
-    fn write_to(&self, out: &mut dyn Sink) {
+    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
         for segment in self.base.iter().filter(|s| !s.is_empty()) {
-            out.put("/");
+            out.put_plain("/");
             let mut rest: &str = segment;
             while let Some(at) = rest.find(['~', '/']) {
                 out.put(rest.get(..at).unwrap_or_default());
-                out.put(if rest.as_bytes().get(at) == Some(&b'~') { "~0" } else { "~1" });
+                out.put_plain(if rest.as_bytes().get(at) == Some(&b'~') { "~0" } else { "~1" });
                 rest = rest.get(at + 1..).unwrap_or_default();
             }
             out.put(rest);
         }
-        out.put("/Statement");
+        out.put_plain("/Statement");
         if let Some(i) = self.index {
-            out.put("/");
+            out.put_plain("/");
             put_u64(out, u64::from(i));
         }
     }
@@ -377,62 +377,62 @@ struct NoteText<'a, 'b> {
 }
 
 impl NoteText<'_, '_> {
-    fn write_to(&self, out: &mut dyn Sink) {
+    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
         let store = self.explained.store;
         let role_name = |id: RoleId| store.role(id).map_or("", |r| r.name.as_str());
-        let assignment = |out: &mut dyn Sink, id: AssignmentId| -> Option<&crate::store::Assignment> {
+        let assignment = |out: &mut S, id: AssignmentId| -> Option<&crate::store::Assignment> {
             let a = store.assignment(id);
-            out.put("assignment of role ");
+            out.put_plain("assignment of role ");
             out.put(a.map_or("", |a| role_name(a.role)));
             if let Some(reason) = a.and_then(|a| a.reason.as_deref()) {
-                out.put(" (");
+                out.put_plain(" (");
                 out.put(reason);
-                out.put(")");
+                out.put_plain(")");
             }
             a
         };
         match self.note {
             Note::AssignmentNotStarted(id) => {
                 let a = assignment(out, *id);
-                out.put(" starts at ");
+                out.put_plain(" starts at ");
                 if let Some(at) = a.and_then(|a| a.not_before) {
                     put_rfc3339(out, at);
                 }
             }
             Note::AssignmentEnded(id) => {
                 let a = assignment(out, *id);
-                out.put(" ended at ");
+                out.put_plain(" ended at ");
                 if let Some(at) = a.and_then(|a| a.not_after) {
                     put_rfc3339(out, at);
                 }
             }
             Note::AssignmentNeedsTime(id) => {
                 assignment(out, *id);
-                out.put(" is time-bound and the request has no current time, so it is not in force");
+                out.put_plain(" is time-bound and the request has no current time, so it is not in force");
             }
             Note::UnknownPrincipal(p) => {
-                out.put("principal ");
+                out.put_plain("principal ");
                 out.put(p);
-                out.put(" is not in the store; only resource policies can allow it");
+                out.put_plain(" is not in the store; only resource policies can allow it");
             }
             Note::NoTrustPolicy(role) => {
-                out.put("role ");
+                out.put_plain("role ");
                 out.put(role_name(*role));
-                out.put(" has no trust policy, so nobody can assume it");
+                out.put_plain(" has no trust policy, so nobody can assume it");
             }
             Note::SessionExpired { role, at } => {
-                out.put("the session of role ");
+                out.put_plain("the session of role ");
                 out.put(role_name(*role));
-                out.put(" expired at ");
+                out.put_plain(" expired at ");
                 put_rfc3339(out, *at);
-                out.put(" (maxSessionSeconds)");
+                out.put_plain(" (maxSessionSeconds)");
             }
             Note::CrossAccount { principal, resource } => {
-                out.put("cross-account request (principal in ");
+                out.put_plain("cross-account request (principal in ");
                 out.put(principal);
-                out.put(", resource in ");
+                out.put_plain(", resource in ");
                 out.put(resource);
-                out.put("): identity and resource policies must both allow");
+                out.put_plain("): identity and resource policies must both allow");
             }
         }
     }
@@ -448,43 +448,43 @@ impl fmt::Display for NoteText<'_, '_> {
 struct Summary<'a>(Explained<'a>);
 
 impl Summary<'_> {
-    fn write_to(&self, out: &mut dyn Sink) {
+    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
         let e = &self.0;
         let mut first = true;
-        let mut item = |out: &mut dyn Sink, m: &MatchedView<'_>| {
+        let mut item = |out: &mut S, m: &MatchedView<'_>| {
             if !core::mem::take(&mut first) {
-                out.put(", ");
+                out.put_plain(", ");
             }
-            out.put(m.kind);
-            out.put(" ");
+            out.put_plain(m.kind);
+            out.put_plain(" ");
             out.put(m.policy);
-            out.put(" (statement ");
+            out.put_plain(" (statement ");
             match m.sid {
                 Some(sid) => out.put(sid),
                 None => put_u64(out, u64::from(m.statement)),
             }
-            out.put(")");
+            out.put_plain(")");
         };
         match e.decision.reason {
             Reason::ExplicitDeny => {
-                out.put("denied by ");
+                out.put_plain("denied by ");
                 for m in e.matched() {
                     item(out, &m);
                 }
             }
             Reason::Allowed => {
-                out.put("allowed by ");
+                out.put_plain("allowed by ");
                 for m in e.matched().filter(|m| matches!(m.kind, "identity" | "resource" | "trust")) {
                     item(out, &m);
                 }
             }
             Reason::ImplicitDeny => {
-                out.put("denied: ");
+                out.put_plain("denied: ");
                 for (i, m) in e.decision.missing.iter().enumerate() {
                     if i > 0 {
-                        out.put("; ");
+                        out.put_plain("; ");
                     }
-                    out.put(e.missing_text(*m));
+                    out.put_plain(e.missing_text(*m));
                 }
             }
         }
@@ -502,10 +502,20 @@ impl fmt::Display for Summary<'_> {
 /// produced once, by the `write_to` functions, for both.
 pub(crate) trait Sink {
     fn put(&mut self, s: &str);
+
+    /// Text of ours that needs no escaping: the fixed words of explanations.
+    fn put_plain(&mut self, s: &'static str) {
+        self.put(s);
+    }
+
+    /// Digits, dashes and colons (numbers, times): never escaped either.
+    fn put_digits(&mut self, s: &str) {
+        self.put(s);
+    }
 }
 
 /// Writes `n` in decimal.
-fn put_u64(out: &mut dyn Sink, mut n: u64) {
+fn put_u64<S: Sink + ?Sized>(out: &mut S, mut n: u64) {
     let mut digits = [b'0'; 20];
     let mut start = digits.len();
     loop {
@@ -518,7 +528,7 @@ fn put_u64(out: &mut dyn Sink, mut n: u64) {
             break;
         }
     }
-    out.put(digits.get(start..).and_then(|d| core::str::from_utf8(d).ok()).unwrap_or_default());
+    out.put_digits(digits.get(start..).and_then(|d| core::str::from_utf8(d).ok()).unwrap_or_default());
 }
 
 /// A `Sink` over a formatter, keeping its first error.
@@ -528,7 +538,7 @@ struct FmtSink<'a, 'b> {
 }
 
 impl<'a, 'b> FmtSink<'a, 'b> {
-    fn run(f: &'a mut fmt::Formatter<'b>, write: impl FnOnce(&mut dyn Sink)) -> fmt::Result {
+    fn run(f: &'a mut fmt::Formatter<'b>, write: impl FnOnce(&mut Self)) -> fmt::Result {
         let mut sink = FmtSink { f, result: Ok(()) };
         write(&mut sink);
         sink.result
@@ -544,7 +554,7 @@ impl Sink for FmtSink<'_, '_> {
 }
 
 /// [`Instant::to_rfc3339`] without the intermediate string (same text).
-fn put_rfc3339(out: &mut dyn Sink, at: Instant) {
+fn put_rfc3339<S: Sink + ?Sized>(out: &mut S, at: Instant) {
     let secs = at.unix_seconds();
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
@@ -575,7 +585,7 @@ fn put_rfc3339(out: &mut dyn Sink, at: Instant) {
     two(11, rem / 3600);
     two(14, rem % 3600 / 60);
     two(17, rem % 60);
-    out.put(core::str::from_utf8(&text).unwrap_or_default());
+    out.put_digits(core::str::from_utf8(&text).unwrap_or_default());
 }
 
 impl Serialize for Summary<'_> {

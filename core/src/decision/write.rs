@@ -10,11 +10,30 @@ use super::{put_u64, Alert, Explained, MatchedView, NoteText, Sink, Summary};
 struct Escaped<'a>(&'a mut String);
 
 impl Sink for Escaped<'_> {
+    #[inline]
     fn put(&mut self, s: &str) {
         if is_clean(s.as_bytes()) {
             self.0.push_str(s);
-            return;
+        } else {
+            self.escape(s);
         }
+    }
+
+    #[inline]
+    fn put_plain(&mut self, s: &'static str) {
+        debug_assert!(is_clean(s.as_bytes()), "{s}");
+        self.0.push_str(s);
+    }
+
+    #[inline]
+    fn put_digits(&mut self, s: &str) {
+        self.0.push_str(s);
+    }
+}
+
+impl Escaped<'_> {
+    #[inline(never)]
+    fn escape(&mut self, s: &str) {
         for c in s.chars() {
             match c {
                 '"' => self.0.push_str("\\\""),
@@ -43,7 +62,7 @@ fn is_clean(bytes: &[u8]) -> bool {
 }
 
 /// A JSON string whose contents `write` produces.
-fn string_with(out: &mut String, write: impl FnOnce(&mut dyn Sink)) {
+fn string_with(out: &mut String, write: impl FnOnce(&mut Escaped<'_>)) {
     out.push('"');
     write(&mut Escaped(out));
     out.push('"');
