@@ -149,6 +149,21 @@ fn main() {
         sink += answer.json.len();
     });
 
+    // Work per decision as wasmtime counts it (fuel: about one unit per Wasm
+    // operator), which unlike time does not depend on the machine's load.
+    let mut metered = Guest::new(Metering::On).unwrap();
+    let metered_handle = metered.load_ok(&store_text).unwrap();
+    let mut fuel: Vec<u64> = requests
+        .iter()
+        .map(|r| {
+            let before = metered.store.get_fuel().unwrap();
+            metered.evaluate_into(metered_handle, r.as_bytes(), &mut out).unwrap();
+            before - metered.store.get_fuel().unwrap()
+        })
+        .collect();
+    fuel.sort_unstable();
+    let fuel_mean = fuel.iter().sum::<u64>() / fuel.len() as u64;
+
     // The same decisions come out of both (the tests assert it; here a
     // module built from other sources is only worth a warning).
     let differ = requests
@@ -179,6 +194,10 @@ fn main() {
     println!("{}", single.row("ABI pc_evaluate (copy in + out)"));
     println!("{}", copies.row("  of which: host copies in + out"));
     println!("{}", batched.row(&format!("ABI pc_evaluate_batch ({batch_size}/call)")));
+    println!(
+        "fuel per pc_evaluate (Wasm operators, independent of load): median {}, mean {fuel_mean}",
+        fuel[fuel.len() / 2]
+    );
     let ratio = single.percentile(0.5) / native_run.percentile(0.5);
     println!(
         "ABI single p50 / native p50 = {ratio:.2}; target p50 < 1.5 us: {}",
