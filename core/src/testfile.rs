@@ -186,7 +186,7 @@ fn parse_case(json: &Json, path: &str, text: Option<&str>) -> Result<Case, Box<D
     let request_json = json.get("request").ok_or_else(|| bad("the case has no `request`", path, json.span))?;
     let request = match text.and_then(|t| t.get(request_json.span.start..request_json.span.end)) {
         Some(slice) if !slice.is_empty() => String::from(slice),
-        _ => serde_json::to_string(request_json).unwrap_or_default(),
+        _ => request_json.to_text(),
     };
     let expect_path = join_pointer(path, "expect");
     let expect_json = json.get("expect").ok_or_else(|| bad("the case has no `expect`", path, json.span))?;
@@ -279,7 +279,7 @@ impl Suite {
                         let got = Got {
                             decision: String::from(decision.decision_str()),
                             reason: String::from(decision.reason.as_str()),
-                            alerts: decision.alerts.iter().map(|a| String::from(alert_name(*a))).collect(),
+                            alerts: decision.alerts.iter().map(|a| String::from(a.as_str())).collect(),
                         };
                         result.passed = case.expect.matches(&got);
                         result.got = Some(got);
@@ -288,12 +288,6 @@ impl Suite {
                 result
             })
             .collect()
-    }
-}
-
-fn alert_name(alert: crate::decision::Alert) -> &'static str {
-    match alert {
-        crate::decision::Alert::BreakGlass => "break-glass",
     }
 }
 

@@ -11,7 +11,7 @@ mod parse;
 
 pub use err::JsonError;
 pub use parse::parse;
-pub(crate) use parse::{Fail, Reader};
+pub(crate) use parse::Reader;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -158,6 +158,75 @@ pub fn resolve_pointer<'a>(root: &'a Json, pointer: &str) -> Option<&'a Json> {
 
 mod de;
 
+impl Json {
+    /// The value as compact JSON text, numbers as written.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write_text(&mut out);
+        out
+    }
+
+    fn write_text(&self, out: &mut String) {
+        match &self.value {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => out.push_str(n),
+            Value::String(s) => write_string(out, s),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_text(out);
+                }
+                out.push(']');
+            }
+            Value::Object(members) => {
+                out.push('{');
+                for (i, m) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(out, &m.key);
+                    out.push(':');
+                    m.value.write_text(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// `text` as a JSON string literal.
+pub(crate) fn write_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut rest = text;
+    loop {
+        let plain = crate::text::plain_prefix_len(rest.as_bytes());
+        out.push_str(rest.get(..plain).unwrap_or_default());
+        let Some(c) = rest.get(plain..).and_then(|r| r.chars().next()) else { break };
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let n = c as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX.get(n >> 4 & 15).copied().unwrap_or(b'0')));
+                out.push(char::from(HEX.get(n & 15).copied().unwrap_or(b'0')));
+            }
+        }
+        rest = rest.get(plain + c.len_utf8()..).unwrap_or_default();
+    }
+    out.push('"');
+}
+
 impl serde::Serialize for Json {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
@@ -270,6 +339,17 @@ pub fn number_text(v: f64) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_round_trips_through_serde_json() {
+        let text = r#"{"a":[1,-2.5e3,"x\u00e9\n\"\\\u0001",true,null],"b":{},"c":[]}"#;
+        let json = super::parse(text, super::JsonLimits::default()).unwrap();
+        let written = json.to_text();
+        let ours: serde_json::Value = serde_json::from_str(&written).unwrap();
+        let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(ours, theirs);
+        assert_eq!(written, serde_json::to_string(&json).unwrap());
+    }
+
     #[test]
     fn decimal_values_round_as_the_standard_parser_does() {
         for text in [

@@ -68,11 +68,6 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Errors below carry this key in their pointer until [`Reader::leave`].
-    pub(crate) fn enter_key(&mut self, key_span: Span) {
-        self.path.push(Segment::Key(key_span));
-    }
-
     pub(crate) fn enter_index(&mut self, index: usize) {
         self.path.push(Segment::Index(index));
     }

@@ -3,9 +3,9 @@
 //! `context` of plain strings, booleans, small non-negative integers or lists
 //! of plain strings. Anything else (an escape, `null`, a session, a repeated
 //! or unknown key, a syntax error, a value over a limit) makes it give up, and
-//! the careful reader ([`super::read`]) reads the text again and says what is
-//! wrong. So this only ever accepts what the careful reader accepts, and
-//! reads it the same way: a test checks both on the same texts.
+//! the text is read as JSON and held to the rules of [`super::from_json`],
+//! which say what is wrong. So this only ever accepts what those rules
+//! accept, and reads it the same way: a test checks both on the same texts.
 
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -160,7 +160,7 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// The parts of a plain request, or `None` for the careful reader.
+/// The parts of a plain request, or `None` for the careful path.
 pub(super) fn read(text: &str) -> Option<Parts<'_>> {
     let mut c = Cursor { text, bytes: text.as_bytes(), at: 0 };
     let mut principal = None;
@@ -214,9 +214,116 @@ pub(super) fn read(text: &str) -> Option<Parts<'_>> {
     })
 }
 
+/// The parts of a plain request handed over in the transfer form
+/// ([`crate::transfer`]), or `None` for the careful path (the value read as
+/// JSON and held to the rules). The same shape as [`read`] takes from text;
+/// context numbers only when they are non-negative safe integers.
+pub(super) fn read_transfer(bytes: &[u8]) -> Option<Parts<'_>> {
+    use crate::transfer::{Reader, OBJECT, STRING};
+    let mut r = Reader::new(bytes);
+    if r.tag().ok()? != OBJECT {
+        return None;
+    }
+    let (mut principal, mut action, mut resource, mut resource_account, mut context) = (None, None, None, None, None);
+    for _ in 0..r.u32().ok()? {
+        let slot = match r.str().ok()? {
+            "principal" => &mut principal,
+            "action" => &mut action,
+            "resource" => &mut resource,
+            "resourceAccount" => &mut resource_account,
+            "context" => {
+                if context.is_some() {
+                    return None;
+                }
+                context = Some(transfer_context(&mut r)?);
+                continue;
+            }
+            _ => return None,
+        };
+        if slot.is_some() || r.tag().ok()? != STRING {
+            return None;
+        }
+        *slot = Some(r.str().ok()?);
+    }
+    if !r.at_end() {
+        return None;
+    }
+    Some(Parts {
+        principal: Cow::Borrowed(principal?),
+        action: Cow::Borrowed(action?),
+        resource: Cow::Borrowed(resource?),
+        resource_account: resource_account.map(Cow::Borrowed),
+        session: None,
+        context: context.unwrap_or_default(),
+        spans: [Span::default(); 3],
+    })
+}
+
+fn transfer_context(r: &mut crate::transfer::Reader<'_>) -> Option<Context> {
+    use crate::transfer::{ARRAY, FALSE, NUMBER, OBJECT, STRING, TRUE};
+    if r.tag().ok()? != OBJECT {
+        return None;
+    }
+    let count = r.u32().ok()?;
+    if count > limits::MAX_CONTEXT_KEYS {
+        return None;
+    }
+    let one = |text: &str| (text.len() <= limits::MAX_PATTERN_BYTES).then(|| String::from(text));
+    let mut entries: Vec<(String, ContextValue)> = Vec::with_capacity(count);
+    for _ in 0..count {
+        let key = r.str().ok()?;
+        let value = match r.tag().ok()? {
+            STRING => ContextValue::One(one(r.str().ok()?)?),
+            TRUE => ContextValue::One(String::from("true")),
+            FALSE => ContextValue::One(String::from("false")),
+            NUMBER => {
+                let bytes: [u8; 8] = r.take(8).ok()?.try_into().ok()?;
+                ContextValue::One(small_integer_text(f64::from_le_bytes(bytes))?)
+            }
+            ARRAY => {
+                let n = r.u32().ok()?;
+                if n > limits::MAX_CONTEXT_VALUES {
+                    return None;
+                }
+                let mut values = Vec::with_capacity(n);
+                for _ in 0..n {
+                    if r.tag().ok()? != STRING {
+                        return None;
+                    }
+                    values.push(one(r.str().ok()?)?);
+                }
+                ContextValue::Many(values)
+            }
+            _ => return None,
+        };
+        if entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            return None;
+        }
+        entries.push((String::from(key), value));
+    }
+    Some(Context { entries })
+}
+
+/// The decimal text of a non-negative whole number below 2^53, else `None`.
+fn small_integer_text(v: f64) -> Option<String> {
+    if !(0.0..=9_007_199_254_740_991.0).contains(&v) {
+        return None;
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "checked: a non-negative value below 2^53"
+    )]
+    let n = v as u64;
+    #[expect(clippy::cast_precision_loss, reason = "exact below 2^53")]
+    let whole = n as f64 == v;
+    whole.then(|| alloc::format!("{n}"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::{read, Context, Parts};
+    use super::super::{from_json, Context, Parts};
+    use crate::json::{self, JsonLimits};
     use alloc::string::String;
     use alloc::vec::Vec;
 
@@ -234,9 +341,9 @@ mod tests {
         )
     }
 
-    /// Wherever the fast reader reads a text, the careful one reads the same.
+    /// Wherever the fast reader reads a text, the rules over its JSON read the same.
     #[test]
-    fn reads_what_the_careful_reader_reads() {
+    fn reads_what_the_rules_read() {
         let base = [
             r#"{"principal":"user/alice","action":"ecs:StartInstance","resource":"acs:ecs:cn-hangzhou:1234567890123456:instance/dev-1","context":{"acs:CurrentTime":"2026-11-23T10:00:00Z","acs:SourceIp":"203.0.113.7","acs:MFAPresent":true}}"#,
             " { \"resourceAccount\" : \"42\" ,\n\t\"principal\" : \"role/r\" , \"action\":\"s3:GetObject\",\r\n\"resource\":\"*\", \"context\" : { \"aws:TagKeys\" : [ \"a\" , \"b\" ] , \"n\" : 3600 , \"z\": 0, \"e\": [] } } ",
@@ -272,10 +379,62 @@ mod tests {
         for text in &texts {
             let Some(fast) = super::read(text) else { continue };
             fast_reads += 1;
-            let careful =
-                read::read(text).unwrap_or_else(|d| panic!("{text}: the careful reader refuses: {}", d.message));
+            let json = json::parse(text, JsonLimits::default()).unwrap_or_else(|e| panic!("{text}: not JSON: {e}"));
+            let careful = from_json::parts(&json).unwrap_or_else(|d| panic!("{text}: the rules refuse: {}", d.message));
             assert_eq!(view(&fast), view(&careful), "{text}");
         }
         assert!(fast_reads >= 3 && fast_reads < texts.len(), "{fast_reads} of {}", texts.len());
+    }
+
+    /// Wherever the fast transfer reader reads a value, the rules over its JSON read the same.
+    #[test]
+    fn transfer_reads_what_the_rules_read() {
+        use crate::transfer::encode::{encode, V};
+        use crate::transfer::Reader;
+        let base = |context: V<'static>, extra: Option<(&'static str, V<'static>)>| {
+            let mut members = alloc::vec![
+                ("principal", V::Str("user/alice")),
+                ("action", V::Str("ecs:StartInstance")),
+                ("resource", V::Str("acs:ecs:cn-hangzhou:1:instance/dev-1")),
+                ("context", context),
+            ];
+            members.extend(extra);
+            V::Obj(members)
+        };
+        let contexts = [
+            V::Obj(alloc::vec![("acs:CurrentTime", V::Str("2026-11-23T10:00:00Z")), ("acs:MFAPresent", V::Bool(true))]),
+            V::Obj(alloc::vec![("n", V::Num(3600.0)), ("z", V::Num(0.0)), ("m", V::Num(-0.0)), ("big", V::Num(1e300))]),
+            V::Obj(alloc::vec![("neg", V::Num(-3.0)), ("frac", V::Num(1.5))]),
+            V::Obj(alloc::vec![("l", V::Arr(alloc::vec![V::Str("a"), V::Str("é")])), ("e", V::Arr(alloc::vec![]))]),
+            V::Obj(alloc::vec![("l", V::Arr(alloc::vec![V::Str("a"), V::Num(1.0)]))]),
+            V::Obj(alloc::vec![("a", V::Str("1")), ("A", V::Str("2"))]),
+            V::Obj(alloc::vec![("gone", V::Null)]),
+            V::Obj(alloc::vec![]),
+            V::Null,
+            V::Str("x"),
+        ];
+        let extras = [
+            None,
+            Some(("resourceAccount", V::Str("42"))),
+            Some(("resourceAccount", V::Null)),
+            Some(("session", V::Obj(alloc::vec![("name", V::Str("s"))]))),
+            Some(("contxt", V::Obj(alloc::vec![]))),
+            Some(("principal", V::Str("user/bob"))),
+        ];
+        let mut fast_reads = 0;
+        let mut total = 0;
+        for context in &contexts {
+            for extra in &extras {
+                let mut bytes = Vec::new();
+                encode(&base(context.clone(), extra.clone()), &mut bytes);
+                total += 1;
+                let Some(fast) = super::read_transfer(&bytes) else { continue };
+                fast_reads += 1;
+                let json = Reader::new(&bytes).json().unwrap_or_else(|e| panic!("{bytes:?}: {e}"));
+                let careful = from_json::parts(&json).unwrap_or_else(|d| panic!("the rules refuse: {}", d.message));
+                assert_eq!(view(&fast), view(&careful));
+            }
+        }
+        assert!(fast_reads >= 6 && fast_reads < total, "{fast_reads} of {total}");
     }
 }

@@ -10,11 +10,11 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 mod fast;
-mod read;
+mod from_json;
 
 use crate::condition::{Lookup, Values};
 use crate::diag::{self, Diagnostic, Span};
-use crate::json::Json;
+use crate::json::{self, Json, JsonLimits};
 use crate::limits;
 use crate::policy::{parse_policy, ActionRef, Policy, PolicyKind};
 use crate::value::Instant;
@@ -299,7 +299,7 @@ struct Parts<'a> {
 
 struct SessionParts<'a> {
     name: Option<Cow<'a, str>>,
-    policy: Option<Json>,
+    policy: Option<Cow<'a, Json>>,
     issued_at: Option<(Cow<'a, str>, Span)>,
 }
 
@@ -315,17 +315,46 @@ impl Request {
                 "",
             ));
         }
-        // Most requests take the fast reader; the careful one reads the rest
-        // and says what is wrong.
-        let parts = match fast::read(text) {
-            Some(parts) => Ok(parts),
-            None => read::read(text).map_err(|d| RequestError { diagnostics: alloc::vec![*d] }),
+        // Most requests take the fast reader; the rest are read as JSON (with
+        // spans) and held to the rules there, which say what is wrong.
+        let result = match fast::read(text) {
+            Some(parts) => Request::assemble(parts),
+            None => {
+                let limits = JsonLimits { max_bytes: limits::MAX_REQUEST_BYTES, max_depth: limits::MAX_JSON_DEPTH };
+                match json::parse(text, limits) {
+                    Ok(json) => Request::from_json(&json),
+                    Err(e) => {
+                        let mut d = e.into_diagnostic();
+                        d.message = format!("the request is not valid JSON: {}", d.message);
+                        Err(RequestError { diagnostics: alloc::vec![d] })
+                    }
+                }
+            }
         };
-        let result = parts.and_then(Request::assemble);
         result.map_err(|mut e| {
             diag::locate_all(text, &mut e.diagnostics);
             e
         })
+    }
+
+    /// A request from a value in the transfer form ([`crate::transfer`]), as
+    /// the npm package hands over JavaScript objects. Problems carry a JSON
+    /// pointer.
+    pub fn from_transfer(bytes: &[u8]) -> Result<Request, RequestError> {
+        if let Some(parts) = fast::read_transfer(bytes) {
+            return Request::assemble(parts);
+        }
+        let json = crate::transfer::Reader::new(bytes).json().map_err(|e| {
+            RequestError::one("invalid-request", format!("the request is not valid: {e}"), REQUEST_HELP, "")
+        })?;
+        Request::from_json(&json)
+    }
+
+    /// A request from a JSON value (read from text, or built from a
+    /// JavaScript object). Problems carry a JSON pointer and the span of the
+    /// value in the JSON's text, if it had one.
+    pub fn from_json(json: &Json) -> Result<Request, RequestError> {
+        from_json::parts(json).map_err(|d| RequestError { diagnostics: alloc::vec![*d] }).and_then(Request::assemble)
     }
 
     /// Checks a request given as structured input.
@@ -337,7 +366,7 @@ impl Request {
             resource_account: input.resource_account.map(Cow::Owned),
             session: input.session.map(|s| SessionParts {
                 name: s.name.map(Cow::Owned),
-                policy: s.policy,
+                policy: s.policy.map(Cow::Owned),
                 issued_at: s.issued_at.map(|t| (Cow::Owned(t), Span::default())),
             }),
             context: input.context.unwrap_or_default(),
