@@ -22,6 +22,7 @@ pub mod small;
 pub mod store;
 pub mod testfile;
 mod text;
+pub mod transfer;
 pub mod value;
 pub mod vars;
 
