@@ -6,7 +6,10 @@
 //! [`Explained::write_json`] on the request path, serde where a structured
 //! serializer is wanted; both give the same JSON.
 
+mod compact;
 mod write;
+
+pub use compact::{CompactWriter, NONE as COMPACT_NONE};
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -40,7 +43,7 @@ impl Reason {
 }
 
 /// Where a matched statement lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Source {
     /// A policy of the store's `policies`, reaching the principal by `via`.
     Named { policy: PolicyId, via: ViaId },
@@ -64,6 +67,14 @@ pub struct Matched {
 pub enum Alert {
     /// A break-glass role took part in an allow.
     BreakGlass,
+}
+
+impl Alert {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Alert::BreakGlass => "break-glass",
+        }
+    }
 }
 
 impl Slot for Matched {
@@ -264,7 +275,7 @@ impl<'a> Explained<'a> {
         self.decision.matched.iter().map(move |m| self.view(m))
     }
 
-    fn view(&self, m: &Matched) -> MatchedView<'a> {
+    pub(crate) fn view(&self, m: &Matched) -> MatchedView<'a> {
         let store = self.store;
         let session_name = self.request.session.as_ref().map_or("", |s| s.name.as_str());
         let (policy_name, via, doc, base): (&'a str, Via<'a>, Option<&'a Policy>, [&'a str; 3]) = match m.source {
@@ -315,15 +326,30 @@ impl<'a> Explained<'a> {
 
     /// The notes as sentences.
     pub fn notes(&self) -> impl Iterator<Item = String> + '_ {
-        self.decision
-            .notes
-            .iter()
-            .map(move |note| alloc::string::ToString::to_string(&NoteText { explained: *self, note }))
+        self.decision.notes.iter().map(move |note| {
+            let mut text = String::new();
+            NoteText { explained: *self, note }.write_to(&mut Plain(&mut text));
+            text
+        })
+    }
+
+    /// Appends note `i` to `out`, as [`Explained::notes`] writes it.
+    pub fn write_note(&self, i: usize, out: &mut String) {
+        if let Some(note) = self.decision.notes.get(i) {
+            NoteText { explained: *self, note }.write_to(&mut Plain(out));
+        }
     }
 
     /// The decision in one sentence, for logs and the playground.
     pub fn summary(&self) -> String {
-        alloc::string::ToString::to_string(&Summary(*self))
+        let mut text = String::new();
+        self.write_summary(&mut text);
+        text
+    }
+
+    /// Appends the summary to `out`.
+    pub fn write_summary(&self, out: &mut String) {
+        Summary(*self).write_to(&mut Plain(out));
     }
 
     fn missing_text(&self, m: Missing) -> &'static str {
@@ -531,6 +557,16 @@ fn put_u64<S: Sink + ?Sized>(out: &mut S, mut n: u64) {
     out.put_digits(digits.get(start..).and_then(|d| core::str::from_utf8(d).ok()).unwrap_or_default());
 }
 
+/// A `Sink` that appends the text as it is.
+struct Plain<'a>(&'a mut String);
+
+impl Sink for Plain<'_> {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        self.0.push_str(s);
+    }
+}
+
 /// A `Sink` over a formatter, keeping its first error.
 struct FmtSink<'a, 'b> {
     f: &'a mut fmt::Formatter<'b>,
@@ -621,9 +657,7 @@ impl Serialize for AlertList<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
         for a in self.0 {
-            seq.serialize_element(match a {
-                Alert::BreakGlass => "break-glass",
-            })?;
+            seq.serialize_element(a.as_str())?;
         }
         seq.end()
     }

@@ -4,7 +4,7 @@
 
 use alloc::string::String;
 
-use super::{put_u64, Alert, Explained, MatchedView, NoteText, Sink, Summary};
+use super::{put_u64, Explained, MatchedView, NoteText, Sink, Summary};
 
 /// Appends JSON string contents, escaping what JSON requires.
 struct Escaped<'a>(&'a mut String);
@@ -130,9 +130,9 @@ impl Explained<'_> {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(match a {
-                Alert::BreakGlass => "\"break-glass\"",
-            });
+            out.push('"');
+            out.push_str(a.as_str());
+            out.push('"');
         }
         out.push_str("],\"notes\":[");
         for (i, note) in d.notes.iter().enumerate() {
