@@ -225,7 +225,7 @@ exports! {
         let store = state.store(handle)?;
         let text = state.text(ptr, len, "request")?;
         let now = state.now(now_ptr, now_len)?;
-        mem::scratch(|| api::evaluate_json_str(store, text, now).map_err(Fail::engine), owned).map(Answer::json)
+        crate::arena::scratch(|| api::evaluate_json_str(store, text, now).map_err(Fail::engine), owned).map(Answer::json)
     }
 
     /// Decides a JSON array of requests. Result: an array with a Decision or a
@@ -234,7 +234,8 @@ exports! {
         let store = state.store(handle)?;
         let text = state.text(ptr, len, "batch")?;
         let now = state.now(now_ptr, now_len)?;
-        mem::scratch(|| api::evaluate_batch_json_str(store, text, now).map_err(Fail::engine), owned).map(Answer::json)
+        crate::arena::scratch(|| api::evaluate_batch_json_str(store, text, now).map_err(Fail::engine), owned)
+            .map(Answer::json)
     }
 
     /// Checks a store or one policy document given as source text. Result:

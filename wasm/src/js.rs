@@ -2,31 +2,36 @@
 //!
 //! Decode, call the core, encode; no policy logic lives here (STYLE 2).
 //!
-//! - In: a JavaScript object is read with serde-wasm-bindgen straight into
-//!   the core's input types (no JSON text round trip); source text goes to
-//!   the core's text entry points, so findings keep line, column and span.
-//! - Out: the core's JSON contract (STYLE 3), handed to `JSON.parse` on the
-//!   JavaScript side. Measured on a Decision, that is several microseconds
-//!   faster than building the object property by property through
-//!   serde-wasm-bindgen (npm/bench/evaluate.mjs, npm/README.md).
+//! - In: a JavaScript object (a request, a store, a test file) arrives in the
+//!   core's transfer form (`portcullis_core::transfer`), written by the
+//!   facade into this module's memory in one piece (no JSON text round trip,
+//!   and one call across the boundary per value rather than one per
+//!   property, as serde-wasm-bindgen made it); source text goes to the
+//!   core's text entry points, so findings keep line, column and span.
+//! - Out: a decision as the core's compact record
+//!   (`portcullis_core::decision::CompactWriter`), which the facade reads from
+//!   memory into the Decision object; other answers as the core's JSON
+//!   contract (STYLE 3), handed to `JSON.parse`.
+//! - Per decision, everything is allocated in the scratch arena and dropped
+//!   at once (`src/arena.rs`).
 //! - Errors: the core's failure answer,
 //!   `{type: "failure", errors: [Diagnostic], warnings: [Diagnostic]}`, thrown.
 //!
 //! The hand-written TypeScript facade (`npm/src/`) gives these calls their
 //! types, fills in the clock and converts UTF-8 spans to UTF-16 offsets.
 
+use crate::arena::scratch;
+
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 
-use core::cell::Cell;
 use portcullis_core::api::{self, Failure, TestAnswer};
-use portcullis_core::json::Json;
-use portcullis_core::request::{RequestInput, SessionInput};
+use portcullis_core::decision::CompactWriter;
 use portcullis_core::testfile::TestFile;
-use portcullis_core::{limits, Diagnostic, Instant, Request, Store};
+use portcullis_core::{limits, Decision, Diagnostic, Instant, Request, Store};
 
-use serde::de;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Version of the calls below (the JavaScript-to-Wasm ABI of this face).
@@ -68,84 +73,66 @@ fn instant(now_ms: Option<f64>) -> Option<Instant> {
 const REQUEST_HELP: &str =
     "a request is {principal: \"user/alice\", action: \"ecs:StartInstance\", resource: \"acs:ecs:...\", context: {...}}";
 
-/// A request given as JSON text or as an object.
-///
-/// An object is held to the rules of request text: an unknown or misspelt
-/// field (`contxt`, a session's `polcy`) is an error. serde-wasm-bindgen's
-/// struct reader only looks up the fields it knows and would drop it silently,
-/// which for a session policy would fail open; so the object's own keys are
-/// checked first against the fields the core's `RequestInput` and
-/// `SessionInput` accept (read from their serde derives, not copied here).
-fn request_from_js(value: JsValue) -> Result<Request, Failure> {
-    if let Some(text) = value.as_string() {
-        return api::parse_request(&text);
-    }
-    if !value.is_object() || js_sys::Array::is_array(&value) {
-        return Err(failure("invalid-request", String::from("the request is not an object"), REQUEST_HELP));
-    }
-    let invalid =
-        |e: &dyn core::fmt::Display| failure("invalid-request", format!("the request is not valid: {e}"), REQUEST_HELP);
-    check_keys(&value, field_names::<RequestInput>()).map_err(|e| invalid(&e))?;
-    let session = js_sys::Reflect::get(&value, &JsValue::from_str("session")).unwrap_or(JsValue::UNDEFINED);
-    if session.is_object() {
-        check_keys(&session, field_names::<SessionInput>()).map_err(|e| invalid(&e))?;
-    }
-    let input: RequestInput = serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e))?;
-    api::request_from_input(input)
-}
-
-/// Fails on the first own key of `object` that is not one of `fields`, with
-/// serde's own "unknown field" message (the one request text gets).
-fn check_keys(object: &JsValue, fields: &'static [&'static str]) -> Result<(), de::value::Error> {
-    let keys = js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>());
-    for i in 0..keys.length() {
-        let key = keys.get(i).as_string().unwrap_or_default();
-        if !fields.contains(&key.as_str()) {
-            return Err(de::Error::unknown_field(&key, fields));
-        }
-    }
-    Ok(())
-}
-
-/// The field names a serde-derived struct accepts, as its `Deserialize` impl
-/// announces them to the deserializer.
-fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
-    let fields = Cell::new(&[][..]);
-    let _ = T::deserialize(FieldProbe(&fields));
-    fields.get()
-}
-
-/// A deserializer that only records the field list of `deserialize_struct`.
-struct FieldProbe<'a>(&'a Cell<&'static [&'static str]>);
-
-impl<'de> de::Deserializer<'de> for FieldProbe<'_> {
-    type Error = de::value::Error;
-
-    fn deserialize_any<V: de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-        Err(de::Error::custom("field probe"))
-    }
-
-    fn deserialize_struct<V: de::Visitor<'de>>(
-        self,
-        _: &'static str,
-        fields: &'static [&'static str],
-        _: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.0.set(fields);
-        Err(de::Error::custom("field probe"))
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-    }
-}
-
 /// A compiled store: load once, evaluate many.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct WasmStore {
     store: Store,
+    /// Where the facade writes transferred request values (`transfer.rs`).
+    transfer: Vec<u8>,
+    /// The last decision as a compact record (`portcullis_core::decision::CompactWriter`).
+    record: Vec<u32>,
+    writer: CompactWriter,
+}
+
+impl WasmStore {
+    fn new(store: Store) -> Self {
+        WasmStore { store, transfer: Vec::new(), record: Vec::new(), writer: CompactWriter::new() }
+    }
+}
+
+/// The module's memory, for the facade to write transferred values into.
+#[wasm_bindgen(js_name = moduleMemory)]
+pub fn module_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// A Decision JSON (made in the scratch arena) as a JavaScript value, or the
+/// failure thrown. Runs after the arena closes: wasm-bindgen keeps JavaScript
+/// values in a table of its own, which must not grow from the arena.
+fn decision_value(answer: Result<String, Failure>) -> Result<JsValue, JsValue> {
+    match answer {
+        Ok(json) => Ok(parse(&json)),
+        Err(f) => Err(throw(&f)),
+    }
+}
+
+/// Writes a decision (made in the scratch arena) as a compact record, or
+/// throws the failure. Runs after the arena closes: the writer's tables and
+/// wasm-bindgen's table of JavaScript values outlive the call, so they must
+/// not grow from the arena.
+fn write_record(
+    store: &Store,
+    decided: Result<(Request, Decision), Failure>,
+    writer: &mut CompactWriter,
+    record: &mut Vec<u32>,
+) -> Result<usize, JsValue> {
+    match decided {
+        Ok((request, decision)) => {
+            writer.write(&decision.explain(store, &request), record);
+            Ok(record.len())
+        }
+        Err(f) => Err(throw(&f)),
+    }
+}
+
+/// A request value the facade wrote with `npm/src/transfer.ts`.
+fn request_from_transfer(bytes: &[u8]) -> Result<Request, Failure> {
+    Request::from_transfer(bytes).map_err(|e| Failure::new(e.diagnostics))
+}
+
+fn invalid_transfer(what: &str, e: &str) -> Failure {
+    failure("invalid-request", format!("the {what} is not valid: {e}"), REQUEST_HELP)
 }
 
 #[wasm_bindgen]
@@ -153,21 +140,21 @@ impl WasmStore {
     /// Loads a store from JSON source text; findings carry line, column and span.
     #[wasm_bindgen(js_name = fromText)]
     pub fn from_text(text: &str) -> Result<WasmStore, JsValue> {
-        api::load(text).map(|store| WasmStore { store }).map_err(|f| throw(&f))
+        api::load(text).map(WasmStore::new).map_err(|f| throw(&f))
     }
 
-    /// Loads a store from a JavaScript object (no text, so findings carry a
-    /// JSON pointer but no line or span).
-    #[wasm_bindgen(js_name = fromObject)]
-    pub fn from_object(value: JsValue) -> Result<WasmStore, JsValue> {
-        let json: Json = serde_wasm_bindgen::from_value(value).map_err(|e| {
+    /// Loads a store from a JavaScript object the facade transferred (no
+    /// text, so findings carry a JSON pointer but no line or span).
+    #[wasm_bindgen(js_name = fromTransferred)]
+    pub fn from_transferred(bytes: &[u8]) -> Result<WasmStore, JsValue> {
+        let json = portcullis_core::transfer::Reader::new(bytes).json().map_err(|e| {
             throw(&failure(
                 "invalid-store",
                 format!("the store is not a JSON value: {e}"),
                 "a store is an object {account, policies, groups, roles, users, ...} as in DESIGN.md",
             ))
         })?;
-        Store::from_json(&json).map(|store| WasmStore { store }).map_err(|e| throw(&Failure::new(e.diagnostics)))
+        Store::from_json(&json).map(WasmStore::new).map_err(|e| throw(&Failure::new(e.diagnostics)))
     }
 
     /// `{type: "success", stats, warnings}`.
@@ -175,41 +162,107 @@ impl WasmStore {
         parse(&api::load_answer_json(&self.store))
     }
 
-    /// Decides one request (an object, or JSON text) into the Decision JSON.
+    /// Decides one request given as JSON text. The decision is left as a
+    /// compact record at `recordAddress()`; returns its length in words.
     /// `now_ms` is the host clock, used when the request's context carries
     /// no current time.
-    pub fn evaluate(&self, request: JsValue, now_ms: Option<f64>) -> Result<JsValue, JsValue> {
-        let request = request_from_js(request).map_err(|f| throw(&f))?;
-        let decision = self.store.evaluate(&request, instant(now_ms));
-        Ok(parse(&api::decision_json(&self.store, &request, &decision)))
+    pub fn evaluate(&mut self, request: &str, now_ms: Option<f64>) -> Result<usize, JsValue> {
+        let WasmStore { store, record, writer, .. } = self;
+        let now = instant(now_ms);
+        scratch(
+            || {
+                let request = api::parse_request(request)?;
+                let decision = store.evaluate(&request, now);
+                Ok((request, decision))
+            },
+            |decided| write_record(store, decided, writer, record),
+        )
     }
 
-    /// Decides an array of requests: per request a Decision or a failure
-    /// object, so one bad request does not spoil the others.
-    #[wasm_bindgen(js_name = evaluateMany)]
-    pub fn evaluate_many(&self, requests: js_sys::Array, now_ms: Option<f64>) -> Result<JsValue, JsValue> {
-        let count = requests.length() as usize;
+    /// Where the last compact decision record is in `moduleMemory()`.
+    #[wasm_bindgen(js_name = recordAddress)]
+    pub fn record_address(&self) -> usize {
+        self.record.as_ptr() as usize
+    }
+
+    /// Room for a transferred value of `len` bytes; returns its address in
+    /// `memory()` (valid until the next call on this store).
+    #[wasm_bindgen(js_name = transferBuffer)]
+    pub fn transfer_buffer(&mut self, len: usize) -> usize {
+        if self.transfer.len() < len {
+            self.transfer.resize(len, 0);
+        }
+        self.transfer.as_ptr() as usize
+    }
+
+    /// Decides the request object the facade transferred (its first `len`
+    /// bytes in the transfer buffer), like `evaluate`.
+    #[wasm_bindgen(js_name = evaluateTransferred)]
+    pub fn evaluate_transferred(&mut self, len: usize, now_ms: Option<f64>) -> Result<usize, JsValue> {
+        let WasmStore { store, transfer, record, writer } = self;
+        let bytes = transfer.get(..len).unwrap_or_default();
+        let now = instant(now_ms);
+        scratch(
+            || {
+                let request = request_from_transfer(bytes)?;
+                let decision = store.evaluate(&request, now);
+                Ok((request, decision))
+            },
+            |decided| write_record(store, decided, writer, record),
+        )
+    }
+
+    /// Decides a transferred array of request objects: per request a Decision
+    /// or a failure object.
+    #[wasm_bindgen(js_name = evaluateManyTransferred)]
+    pub fn evaluate_many_transferred(&self, len: usize, now_ms: Option<f64>) -> Result<JsValue, JsValue> {
+        let bytes = self.transfer.get(..len).unwrap_or_default();
+        let now = instant(now_ms);
+        scratch(|| self.decide_transferred_batch(bytes, now), decision_value)
+    }
+}
+
+impl WasmStore {
+    /// A JSON array with, per transferred request, its Decision JSON or a
+    /// failure object; an error for the batch as a whole.
+    fn decide_transferred_batch(&self, bytes: &[u8], now: Option<Instant>) -> Result<String, Failure> {
+        let mut reader = portcullis_core::transfer::Reader::new(bytes);
+        let not_array = || failure("invalid-request", String::from("the requests are not an array"), REQUEST_HELP);
+        let count = reader.array().map_err(|_| not_array())?.ok_or_else(not_array)?;
         if count > limits::MAX_BATCH {
-            return Err(throw(&failure(
+            return Err(failure(
                 "limit-batch",
                 format!("{count} requests in one batch, more than the limit of {}", limits::MAX_BATCH),
                 "split the batch",
-            )));
+            ));
         }
-        let now = instant(now_ms);
-        let out = js_sys::Array::new();
-        // Indexing, not the JS iterator protocol: one call per item, not three.
-        for i in 0..requests.length() {
-            let answer = match request_from_js(requests.get(i)) {
+        let mut out = String::with_capacity(count.min(limits::MAX_BATCH) * 256 + 2);
+        out.push('[');
+        for i in 0..count {
+            if i > 0 {
+                out.push(',');
+            }
+            let request = match reader.as_text() {
+                Some(text) => {
+                    let request = api::parse_request(text);
+                    reader.next_json().map_err(|e| invalid_transfer("requests", &e))?;
+                    request
+                }
+                None => {
+                    let json = reader.next_json().map_err(|e| invalid_transfer("requests", &e))?;
+                    Request::from_json(&json).map_err(|e| Failure::new(e.diagnostics))
+                }
+            };
+            match request {
                 Ok(request) => {
                     let decision = self.store.evaluate(&request, now);
-                    parse(&api::decision_json(&self.store, &request, &decision))
+                    decision.explain(&self.store, &request).write_json(&mut out);
                 }
-                Err(f) => throw(&f),
-            };
-            out.push(&answer);
+                Err(f) => out.push_str(&f.to_json()),
+            }
         }
-        Ok(out.into())
+        out.push(']');
+        Ok(out)
     }
 }
 
@@ -219,11 +272,16 @@ pub fn check(text: &str) -> JsValue {
     parse(&api::check_json_str(text))
 }
 
-/// Runs a test file (source text or an object). `read_store(path)` returns
-/// the text of a suite's `storeFile` or throws; without it `storeFile`
-/// suites fail with a message. No clock is supplied: runs are deterministic.
+/// Runs a test file: source text, or an object the facade transferred
+/// (`transferred`, when `text` is absent). `read_store(path)` returns the
+/// text of a suite's `storeFile` or throws; without it `storeFile` suites
+/// fail with a message. No clock is supplied: runs are deterministic.
 #[wasm_bindgen(js_name = runTests)]
-pub fn run_tests(file: JsValue, read_store: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
+pub fn run_tests(
+    text: Option<String>,
+    transferred: Option<Vec<u8>>,
+    read_store: Option<js_sys::Function>,
+) -> Result<JsValue, JsValue> {
     let mut read = |path: &str| -> Result<String, String> {
         let Some(f) = &read_store else {
             return Err(format!("`{path}`: store files cannot be read here; inline the store"));
@@ -233,16 +291,18 @@ pub fn run_tests(file: JsValue, read_store: Option<js_sys::Function>) -> Result<
             Err(e) => Err(error_text(&e)),
         }
     };
-    let result = match file.as_string() {
+    let result = match text {
         Some(text) => api::run_tests(&text, &mut read),
         None => {
-            let json: Json = serde_wasm_bindgen::from_value(file).map_err(|e| {
-                throw(&failure(
-                    "invalid-test-file",
-                    format!("the test file is not a JSON value: {e}"),
-                    "a test file is a suite {name, store, cases} or {suites: [...]}, as in DESIGN.md",
-                ))
-            })?;
+            let json = portcullis_core::transfer::Reader::new(transferred.as_deref().unwrap_or_default())
+                .json()
+                .map_err(|e| {
+                    throw(&failure(
+                        "invalid-test-file",
+                        format!("the test file is not a JSON value: {e}"),
+                        "a test file is a suite {name, store, cases} or {suites: [...]}, as in DESIGN.md",
+                    ))
+                })?;
             TestFile::from_json(&json, None).map_err(|d| Failure::new(alloc::vec![*d])).map(|file| {
                 let results = file.run(&mut read);
                 let passed = results.iter().filter(|r| r.passed).count();

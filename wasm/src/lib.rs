@@ -13,6 +13,17 @@ extern crate alloc;
 #[cfg(not(target_arch = "wasm32"))]
 extern crate std;
 
+// The allocator of both faces on wasm32: dlmalloc behind a per-decision arena.
+#[cfg(target_arch = "wasm32")]
+mod arena;
+// Natively (clippy on the JS face) there is no arena: calls use the system allocator.
+#[cfg(all(not(target_arch = "wasm32"), feature = "js"))]
+mod arena {
+    pub fn scratch<T, U>(call: impl FnOnce() -> T, copy_out: impl FnOnce(T) -> U) -> U {
+        copy_out(call())
+    }
+}
+
 // The raw ABI is a wasm32 ABI (pointers are 32-bit offsets into the module's
 // own memory), so it only exists there, and never next to the `js` face.
 #[cfg(all(target_arch = "wasm32", not(feature = "js")))]
