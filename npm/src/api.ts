@@ -8,6 +8,7 @@
 
 import {
   WasmStore,
+  moduleMemory as wasmMemory,
   check as wasmCheck,
   runTests as wasmRunTests,
   version as wasmVersion,
@@ -27,6 +28,9 @@ import type {
 } from "./types.js";
 
 export type * from "./types.js";
+
+import { transferBytes } from "./transfer.js";
+import { readRecord } from "./record.js";
 
 /** The failure answer the WebAssembly side throws. */
 interface Failure {
@@ -166,9 +170,38 @@ function freed(): PortcullisError {
   ]);
 }
 
+// ------------------------------------------------------------- transfer
+
+let memory: WebAssembly.Memory | undefined;
+let memoryBytes = new Uint8Array(0);
+let memoryWords = new Uint32Array(0);
+
+/** Views of the module's memory, remade when it has grown (which replaces its buffer). */
+function views(): void {
+  memory ??= wasmMemory() as WebAssembly.Memory;
+  if (memoryBytes.buffer !== memory.buffer) {
+    memoryBytes = new Uint8Array(memory.buffer);
+    memoryWords = new Uint32Array(memory.buffer);
+  }
+}
+
+/**
+ * Writes a request object (or an array of them) into the store's transfer
+ * buffer and returns its length in bytes, for `evaluateTransferred`.
+ */
+function transfer(inner: WasmStore, value: unknown): number {
+  const bytes = transferBytes(value);
+  const at = inner.transferBuffer(bytes.length);
+  views();
+  memoryBytes.set(bytes, at);
+  return bytes.length;
+}
+
 /** A compiled store: load once, evaluate many. Call `free()` when done with it. */
 export class Store {
   #inner: WasmStore | null;
+  /** The strings of decision records this store's module has sent, by id. */
+  #strings: string[] = [];
   /** Findings below error level from loading (warnings, suggestions), with UTF-16 offsets when loaded from text. */
   readonly warnings: Diagnostic[];
   /** Counts of what was loaded. */
@@ -201,7 +234,7 @@ export class Store {
       throw new TypeError("Store.load takes the store's JSON text or a store object");
     }
     try {
-      inner = WasmStore.fromObject(source);
+      inner = WasmStore.fromTransferred(transferBytes(source));
     } catch (e) {
       raise(e);
     }
@@ -221,7 +254,13 @@ export class Store {
   evaluate(request: Request | string, options?: EvaluateOptions): Decision {
     const inner = this.#live();
     try {
-      return inner.evaluate(request, clock(options)) as Decision;
+      const words =
+        typeof request === "string"
+          ? inner.evaluate(request, clock(options))
+          : inner.evaluateTransferred(transfer(inner, request), clock(options));
+      const at = inner.recordAddress() >>> 2;
+      views();
+      return readRecord(memoryWords, memoryBytes, at, words, this.#strings);
     } catch (e) {
       raise(e);
     }
@@ -236,7 +275,7 @@ export class Store {
     if (!Array.isArray(requests)) throw new TypeError("evaluateMany takes an array of requests");
     const inner = this.#live();
     try {
-      return inner.evaluateMany(requests as unknown[], clock(options)) as Array<Decision | RequestFailure>;
+      return inner.evaluateManyTransferred(transfer(inner, requests), clock(options)) as Array<Decision | RequestFailure>;
     } catch (e) {
       raise(e);
     }
@@ -297,7 +336,11 @@ export interface RunTestsOptions {
  */
 export function runTests(testFile: string | TestFile, options?: RunTestsOptions): TestResults {
   try {
-    const answer = wasmRunTests(testFile, options?.readStore) as TestResults & { type?: string };
+    const answer = (
+      typeof testFile === "string"
+        ? wasmRunTests(testFile, undefined, options?.readStore)
+        : wasmRunTests(undefined, transferBytes(testFile), options?.readStore)
+    ) as TestResults & { type?: string };
     return { passed: answer.passed, failed: answer.failed, results: answer.results };
   } catch (e) {
     raise(e, typeof testFile === "string" ? testFile : undefined);

@@ -4,9 +4,12 @@
 //  1. runTests(text): the core's own runner inside the module, fed through
 //     the face (storeFile read by the host, relative to the test file);
 //  2. case by case through the public API: the store loaded from an object
-//     (serde-wasm-bindgen), each request evaluated as an object with no clock
-//     (as the core's runner does), compared with the expectation AND with
-//     what the core's runner produced for the same case.
+//     (handed over in the transfer form), each request evaluated as an
+//     object with no clock (as the core's runner does), compared with the
+//     expectation AND with what the core's runner produced for the same
+//     case; and the whole Decision (built from the module's compact record)
+//     compared, field by field and in order, with the core's Decision JSON
+//     for the same request given as an object and as text.
 //
 // Skip list: none.
 
@@ -60,6 +63,10 @@ for (const file of files) {
         try {
           const d = store.evaluate(c.request, { now: null });
           got = { decision: d.decision, reason: d.reason, alerts: d.alerts };
+          const [json] = store.evaluateMany([c.request], { now: null });
+          assert.equal(JSON.stringify(d), JSON.stringify(json), `${suite.name} / ${c.name}: record and JSON differ`);
+          const fromText = store.evaluate(JSON.stringify(c.request), { now: null });
+          assert.equal(JSON.stringify(fromText), JSON.stringify(json), `${suite.name} / ${c.name}: text and JSON differ`);
         } catch (e) {
           assert.ok(e instanceof PortcullisError);
           got = undefined;

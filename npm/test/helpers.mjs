@@ -1,5 +1,6 @@
 // Shared paths and test-file discovery for the npm tests.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -44,3 +45,18 @@ export function readmeExamples() {
   return examples;
 }
 
+
+/** The generated `medium` workload (bench/workload): its store text and requests, made once into test-output/. */
+export function mediumWorkload() {
+  const dir = join(outputDir, "workload");
+  const storeFile = join(dir, "medium-store.json");
+  const requestsFile = join(dir, "medium-requests.json");
+  if (!existsSync(storeFile) || !existsSync(requestsFile)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync("cargo", ["run", "--quiet", "--release", "-p", "portcullis-workload", "--bin", "gen-workload", "--", "medium", dir], {
+      cwd: repoDir,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+  return { storeText: readFileSync(storeFile, "utf8"), requests: JSON.parse(readFileSync(requestsFile, "utf8")) };
+}
