@@ -232,7 +232,7 @@ impl StatementIndex {
             }));
             let start = u32::try_from(entries.len()).unwrap_or(u32::MAX);
             let rest: &[Entry] = if merged { &anywhere } else { &[] };
-            entries.extend(Candidates { lists: [&list, rest] });
+            entries.extend(Candidates::new(&list, rest));
             let end = u32::try_from(entries.len()).unwrap_or(u32::MAX);
             buckets.entry(k).and_modify(|range| *range = (start, end)).or_insert((start, end));
         }
@@ -252,9 +252,9 @@ impl StatementIndex {
             _ => None,
         };
         match (found, self.merged) {
-            (Some(list), true) => Candidates { lists: [list, &[]] },
-            (None, true) => Candidates { lists: [&self.anywhere, &[]] },
-            (found, false) => Candidates { lists: [found.unwrap_or_default(), &self.anywhere] },
+            (Some(list), true) => Candidates::new(list, &[]),
+            (None, true) => Candidates::new(&self.anywhere, &[]),
+            (found, false) => Candidates::new(found.unwrap_or_default(), &self.anywhere),
         }
     }
 }
@@ -285,7 +285,15 @@ impl Iterator for Merge<'_> {
 /// Walks one ascending list, or merges two disjoint ascending lists.
 #[derive(Debug)]
 pub struct Candidates<'a> {
-    lists: [&'a [Entry]; 2],
+    first: core::slice::Iter<'a, Entry>,
+    /// Empty unless the any-service statements are kept apart (see `merged`).
+    second: &'a [Entry],
+}
+
+impl<'a> Candidates<'a> {
+    fn new(first: &'a [Entry], second: &'a [Entry]) -> Self {
+        Candidates { first: first.iter(), second }
+    }
 }
 
 impl Iterator for Candidates<'_> {
@@ -293,17 +301,17 @@ impl Iterator for Candidates<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Entry> {
-        let [a, b] = self.lists;
-        let take_b = match (a.first(), b.first()) {
-            (Some(x), Some(y)) => y.at < x.at,
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (None, None) => return None,
+        // The common case: one list, walked as it is.
+        let Some((&b, rest)) = self.second.split_first() else {
+            return self.first.next().copied();
         };
-        let list = if take_b { &mut self.lists[1] } else { &mut self.lists[0] };
-        let (&head, rest) = list.split_first()?;
-        *list = rest;
-        Some(head)
+        match self.first.as_slice().first() {
+            Some(a) if a.at < b.at => self.first.next().copied(),
+            _ => {
+                self.second = rest;
+                Some(b)
+            }
+        }
     }
 }
 
