@@ -249,10 +249,11 @@ impl Scan<'_> {
     /// Whether `statement` applies, and how it named the caller if it names principals.
     #[inline]
     fn applies(&self, statement: &Statement, action: ActionCheck) -> Option<Option<PrincipalFit>> {
-        if action == ActionCheck::Applies {
-            return Some(None);
+        match action {
+            ActionCheck::Applies => Some(None),
+            ActionCheck::NameOnly(_) => action.matches(statement, self.action).then_some(None),
+            _ => self.tests(statement, action),
         }
-        self.tests(statement, action)
     }
 
     fn tests(&self, statement: &Statement, action: ActionCheck) -> Option<Option<PrincipalFit>> {

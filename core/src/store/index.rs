@@ -55,6 +55,8 @@ pub enum ActionCheck {
     Always,
     /// Only the name pattern of this one entry of `Action` can match: test it alone.
     Name(u16),
+    /// As [`ActionCheck::Name`], and the statement tests nothing else.
+    NameOnly(u16),
     /// Test the whole `Action` or `NotAction`.
     Full,
 }
@@ -92,7 +94,7 @@ impl ActionCheck {
     pub fn matches(self, statement: &Statement, action: ActionRef<'_>) -> bool {
         match self {
             ActionCheck::Applies | ActionCheck::Always => true,
-            ActionCheck::Name(i) => match statement.action.patterns.get(usize::from(i)) {
+            ActionCheck::Name(i) | ActionCheck::NameOnly(i) => match statement.action.patterns.get(usize::from(i)) {
                 Some(ActionPattern::Scoped { name, .. }) => name.matches(action.name),
                 _ => statement.action.matches(action),
             },
@@ -100,12 +102,16 @@ impl ActionCheck {
         }
     }
 
-    /// [`ActionCheck::Applies`] when an action match is all the statement tests.
+    /// [`ActionCheck::Applies`] or [`ActionCheck::NameOnly`] when an action
+    /// match is all the statement tests.
     fn refined(self, statement: &Statement) -> ActionCheck {
-        if self == ActionCheck::Always && statement.tests_only_action() {
-            ActionCheck::Applies
-        } else {
-            self
+        if !statement.tests_only_action() {
+            return self;
+        }
+        match self {
+            ActionCheck::Always => ActionCheck::Applies,
+            ActionCheck::Name(i) => ActionCheck::NameOnly(i),
+            other => other,
         }
     }
 
