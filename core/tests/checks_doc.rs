@@ -61,6 +61,7 @@ const NOT_CHECK_CODES: &[(&str, &str)] = &[
     ("web-prod-01", "test data"),
     ("invalid-request", "request parsing, not `check`"),
     ("limit-request-size", "request parsing, not `check`"),
+    ("limit-context", "request parsing, not `check`"),
     ("limit-batch", "batch evaluation, not `check`"),
     ("invalid-test-file", "test files, not `check`"),
     ("aws-cn", "an AWS partition"),
