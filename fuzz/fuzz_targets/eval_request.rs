@@ -1,5 +1,8 @@
 //! Arbitrary request text against a fixed store that has every kind of
-//! policy: parsing never panics, and every parsed request gets a decision.
+//! policy: parsing never panics, the fast reader reads what the rules read
+//! wherever it reads at all, and every parsed request gets a decision, as
+//! JSON and as a compact record. The same bytes are also read as a value in
+//! the transfer form (the npm package's), under the same two promises.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -11,7 +14,14 @@ static STORE: LazyLock<Store> =
     LazyLock::new(|| Store::from_json_str(&portcullis_fuzz::store_text()).expect("the governance store loads"));
 
 fuzz_target!(|data: &[u8]| {
+    assert_ne!(portcullis_core::request::transfer_readers_agree(data), Some(false), "transfer readers disagree");
+    if let Ok(request) = Request::from_transfer(data) {
+        let decision = STORE.evaluate(&request, None);
+        let mut record = Vec::new();
+        portcullis_core::decision::CompactWriter::new().write(&decision.explain(&STORE, &request), &mut record);
+    }
     let Ok(text) = std::str::from_utf8(data) else { return };
+    assert_ne!(portcullis_core::request::readers_agree(text), Some(false), "text readers disagree");
     let Ok(request) = Request::from_json_str(text) else { return };
     let decision = STORE.evaluate(&request, None);
     let _ = STORE.evaluate(&request, Instant::parse("2026-11-23T10:00:00Z"));

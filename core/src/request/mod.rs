@@ -269,6 +269,32 @@ impl fmt::Display for RequestError {
     }
 }
 
+/// For fuzzing: whether the fast reader and the rules read `text` alike
+/// (`None` when the fast reader gives up, or the text is not JSON).
+#[cfg(feature = "fuzzing")]
+pub fn readers_agree(text: &str) -> Option<bool> {
+    let fast = fast::read(text)?;
+    let json = json::parse(text, JsonLimits::default()).ok()?;
+    Some(from_json::parts(&json).is_ok_and(|rules| parts_view(&fast) == parts_view(&rules)))
+}
+
+/// For fuzzing: whether the fast transfer reader and the rules read `bytes`
+/// alike (`None` when the fast reader gives up).
+#[cfg(feature = "fuzzing")]
+pub fn transfer_readers_agree(bytes: &[u8]) -> Option<bool> {
+    let fast = fast::read_transfer(bytes)?;
+    let json = crate::transfer::Reader::new(bytes).json().ok()?;
+    Some(from_json::parts(&json).is_ok_and(|rules| parts_view(&fast) == parts_view(&rules)))
+}
+
+#[cfg(feature = "fuzzing")]
+type PartsView<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Vec<(&'a str, &'a ContextValue)>);
+
+#[cfg(feature = "fuzzing")]
+fn parts_view<'a>(p: &'a Parts<'_>) -> PartsView<'a> {
+    (&p.principal, &p.action, &p.resource, p.resource_account.as_deref(), p.context.iter().collect())
+}
+
 /// "Now" from the context: `aws:CurrentTime`, else `acs:CurrentTime`, else
 /// `aws:EpochTime`, when it is a time.
 fn context_time(context: &Context) -> Option<Instant> {
