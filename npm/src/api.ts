@@ -29,7 +29,7 @@ import type {
 
 export type * from "./types.js";
 
-import { transferBytes } from "./transfer.js";
+import { transferBytes, transferInto } from "./transfer.js";
 import { readRecord } from "./record.js";
 
 /** The failure answer the WebAssembly side throws. */
@@ -185,23 +185,14 @@ function views(): void {
   }
 }
 
-/**
- * Writes a request object (or an array of them) into the store's transfer
- * buffer and returns its length in bytes, for `evaluateTransferred`.
- */
-function transfer(inner: WasmStore, value: unknown): number {
-  const bytes = transferBytes(value);
-  const at = inner.transferBuffer(bytes.length);
-  views();
-  memoryBytes.set(bytes, at);
-  return bytes.length;
-}
-
 /** A compiled store: load once, evaluate many. Call `free()` when done with it. */
 export class Store {
   #inner: WasmStore | null;
   /** The strings of decision records this store's module has sent, by id. */
   #strings: string[] = [];
+  /** Where this store's transfer room is in the module's memory, and its size (0: none yet). */
+  #transferAt = 0;
+  #transferRoom = 0;
   /** Findings below error level from loading (warnings, suggestions), with UTF-16 offsets when loaded from text. */
   readonly warnings: Diagnostic[];
   /** Counts of what was loaded. */
@@ -241,6 +232,25 @@ export class Store {
     return new Store(inner, undefined);
   }
 
+  /**
+   * Writes a request object (or an array of them) into this store's transfer
+   * room in the module's memory, making the room larger when it does not
+   * fit, and returns its length in bytes, for `evaluateTransferred`.
+   */
+  #transfer(inner: WasmStore, value: unknown): number {
+    views();
+    if (this.#transferRoom > 0) {
+      const end = transferInto(value, memoryBytes, this.#transferAt, this.#transferAt + this.#transferRoom);
+      if (end >= 0) return end - this.#transferAt;
+    }
+    const bytes = transferBytes(value);
+    this.#transferRoom = Math.max(bytes.length, 4096);
+    this.#transferAt = inner.transferBuffer(this.#transferRoom);
+    views(); // asking for room may have grown the memory
+    memoryBytes.set(bytes, this.#transferAt);
+    return bytes.length;
+  }
+
   #live(): WasmStore {
     if (this.#inner === null) throw freed();
     return this.#inner;
@@ -254,13 +264,15 @@ export class Store {
   evaluate(request: Request | string, options?: EvaluateOptions): Decision {
     const inner = this.#live();
     try {
-      const words =
+      const now = clock(options);
+      const at =
         typeof request === "string"
-          ? inner.evaluate(request, clock(options))
-          : inner.evaluateTransferred(transfer(inner, request), clock(options));
-      const at = inner.recordAddress() >>> 2;
+          ? inner.evaluate(request, now)
+          : inner.evaluateTransferred(this.#transfer(inner, request), now);
+      if (at === 0) raise(inner.takeFailure());
       views();
-      return readRecord(memoryWords, memoryBytes, at, words, this.#strings);
+      const record = at >>> 2;
+      return readRecord(memoryWords, memoryBytes, record + 1, memoryWords[record]!, this.#strings);
     } catch (e) {
       raise(e);
     }
@@ -275,7 +287,7 @@ export class Store {
     if (!Array.isArray(requests)) throw new TypeError("evaluateMany takes an array of requests");
     const inner = this.#live();
     try {
-      return inner.evaluateManyTransferred(transfer(inner, requests), clock(options)) as Array<Decision | RequestFailure>;
+      return inner.evaluateManyTransferred(this.#transfer(inner, requests), clock(options)) as Array<Decision | RequestFailure>;
     } catch (e) {
       raise(e);
     }

@@ -24,15 +24,23 @@ const hasOwn = Object.prototype.hasOwnProperty;
 const number = new Float64Array(1);
 const numberBytes = new Uint8Array(number.buffer);
 
-// One buffer, reused: values are written one at a time.
-let bytes = new Uint8Array(1024);
+// Values are written one at a time, into the module's memory when the
+// caller has room there, else into this buffer of our own (grown as needed).
+let own: Uint8Array = new Uint8Array(1024);
+let bytes: Uint8Array = own;
 let at = 0;
+let limit = own.length;
+
+/** Thrown when a value does not fit the caller's room: it is written again into our own buffer. */
+const FULL = new Error("portcullis: the value does not fit the transfer room");
 
 function reserve(n: number): void {
-  if (at + n <= bytes.length) return;
-  const bigger = new Uint8Array(Math.max(bytes.length * 2, at + n));
-  bigger.set(bytes.subarray(0, at));
-  bytes = bigger;
+  if (at + n <= limit) return;
+  if (bytes !== own) throw FULL;
+  const bigger = new Uint8Array(Math.max(own.length * 2, at + n));
+  bigger.set(own.subarray(0, at));
+  own = bytes = bigger;
+  limit = own.length;
 }
 
 function u32At(where: number, n: number): void {
@@ -117,7 +125,29 @@ function value(v: unknown, depth: number): void {
 
 /** Writes `v` and returns its bytes (a view into a shared buffer, valid until the next call). */
 export function transferBytes(v: unknown): Uint8Array {
+  bytes = own;
   at = 0;
+  limit = own.length;
   value(v, 0);
-  return bytes.subarray(0, at);
+  return own.subarray(0, at);
+}
+
+/**
+ * Writes `v` into `target[start, end)` (the module's memory) and returns
+ * where it ends, or -1 when it does not fit (write it with `transferBytes`).
+ */
+export function transferInto(v: unknown, target: Uint8Array, start: number, end: number): number {
+  bytes = target;
+  at = start;
+  limit = end;
+  try {
+    value(v, 0);
+    return at;
+  } catch (e) {
+    if (e === FULL) return -1;
+    throw e;
+  } finally {
+    bytes = own;
+    limit = own.length;
+  }
 }

@@ -80,14 +80,23 @@ pub struct WasmStore {
     store: Store,
     /// Where the facade writes transferred request values (`transfer.rs`).
     transfer: Vec<u8>,
-    /// The last decision as a compact record (`portcullis_core::decision::CompactWriter`).
+    /// The last decision: its length in words, then its compact record
+    /// (`portcullis_core::decision::CompactWriter`).
     record: Vec<u32>,
     writer: CompactWriter,
+    /// Why the last decision call failed: the core's failure answer.
+    failure: String,
 }
 
 impl WasmStore {
     fn new(store: Store) -> Self {
-        WasmStore { store, transfer: Vec::new(), record: Vec::new(), writer: CompactWriter::new() }
+        WasmStore {
+            store,
+            transfer: Vec::new(),
+            record: Vec::new(),
+            writer: CompactWriter::new(),
+            failure: String::new(),
+        }
     }
 }
 
@@ -107,22 +116,27 @@ fn decision_value(answer: Result<String, Failure>) -> Result<JsValue, JsValue> {
     }
 }
 
-/// Writes a decision (made in the scratch arena) as a compact record, or
-/// throws the failure. Runs after the arena closes: the writer's tables and
-/// wasm-bindgen's table of JavaScript values outlive the call, so they must
-/// not grow from the arena.
+/// Writes a decision (made in the scratch arena) as a compact record after
+/// its length, and returns the record's address; or keeps the failure
+/// answer and returns 0. Runs after the arena closes: the writer's tables
+/// outlive the call, so they must not grow from the arena.
 fn write_record(
     store: &Store,
     decided: Result<(Request, Decision), Failure>,
     writer: &mut CompactWriter,
     record: &mut Vec<u32>,
-) -> Result<usize, JsValue> {
+    failure: &mut String,
+) -> usize {
     match decided {
         Ok((request, decision)) => {
             writer.write(&decision.explain(store, &request), record);
-            Ok(record.len())
+            record.insert(0, u32::try_from(record.len()).unwrap_or(0));
+            record.as_ptr() as usize
         }
-        Err(f) => Err(throw(&f)),
+        Err(f) => {
+            *failure = f.to_json();
+            0
+        }
     }
 }
 
@@ -162,12 +176,13 @@ impl WasmStore {
         parse(&api::load_answer_json(&self.store))
     }
 
-    /// Decides one request given as JSON text. The decision is left as a
-    /// compact record at `recordAddress()`; returns its length in words.
-    /// `now_ms` is the host clock, used when the request's context carries
-    /// no current time.
-    pub fn evaluate(&mut self, request: &str, now_ms: Option<f64>) -> Result<usize, JsValue> {
-        let WasmStore { store, record, writer, .. } = self;
+    /// Decides one request given as JSON text. Returns the address in
+    /// `moduleMemory()` of the decision: a word with the record's length in
+    /// words, then the compact record; or 0 when the request is not valid
+    /// (`takeFailure` says why). `now_ms` is the host clock, used when the
+    /// request's context carries no current time.
+    pub fn evaluate(&mut self, request: &str, now_ms: Option<f64>) -> usize {
+        let WasmStore { store, record, writer, failure, .. } = self;
         let now = instant(now_ms);
         scratch(
             || {
@@ -175,18 +190,19 @@ impl WasmStore {
                 let decision = store.evaluate(&request, now);
                 Ok((request, decision))
             },
-            |decided| write_record(store, decided, writer, record),
+            |decided| write_record(store, decided, writer, record, failure),
         )
     }
 
-    /// Where the last compact decision record is in `moduleMemory()`.
-    #[wasm_bindgen(js_name = recordAddress)]
-    pub fn record_address(&self) -> usize {
-        self.record.as_ptr() as usize
+    /// The failure answer of the last decision call that returned 0.
+    #[wasm_bindgen(js_name = takeFailure)]
+    pub fn take_failure(&mut self) -> JsValue {
+        parse(&core::mem::take(&mut self.failure))
     }
 
-    /// Room for a transferred value of `len` bytes; returns its address in
-    /// `memory()` (valid until the next call on this store).
+    /// Room for a transferred value of at least `len` bytes; returns its
+    /// address in `moduleMemory()`. It stays there, as large, until a larger
+    /// one is asked for.
     #[wasm_bindgen(js_name = transferBuffer)]
     pub fn transfer_buffer(&mut self, len: usize) -> usize {
         if self.transfer.len() < len {
@@ -198,8 +214,8 @@ impl WasmStore {
     /// Decides the request object the facade transferred (its first `len`
     /// bytes in the transfer buffer), like `evaluate`.
     #[wasm_bindgen(js_name = evaluateTransferred)]
-    pub fn evaluate_transferred(&mut self, len: usize, now_ms: Option<f64>) -> Result<usize, JsValue> {
-        let WasmStore { store, transfer, record, writer } = self;
+    pub fn evaluate_transferred(&mut self, len: usize, now_ms: Option<f64>) -> usize {
+        let WasmStore { store, transfer, record, writer, failure } = self;
         let bytes = transfer.get(..len).unwrap_or_default();
         let now = instant(now_ms);
         scratch(
@@ -208,7 +224,7 @@ impl WasmStore {
                 let decision = store.evaluate(&request, now);
                 Ok((request, decision))
             },
-            |decided| write_record(store, decided, writer, record),
+            |decided| write_record(store, decided, writer, record, failure),
         )
     }
 
