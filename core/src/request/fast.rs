@@ -1,7 +1,8 @@
 //! The common request, read fast: an object of plain strings (no escapes)
-//! for `principal`, `action`, `resource` and `resourceAccount`, and a
-//! `context` of plain strings, booleans, small non-negative integers or lists
-//! of plain strings. Anything else (an escape, `null`, a session, a repeated
+//! for `principal`, `action`, `resource` and `resourceAccount`, a `session`
+//! with a plain `name` and `issuedAt`, and a `context` of plain strings,
+//! booleans, small non-negative integers or lists of plain strings. Anything
+//! else (an escape, `null`, a session policy, a repeated
 //! or unknown key, a syntax error, a value over a limit) makes it give up, and
 //! the text is read as JSON and held to the rules of [`super::from_json`],
 //! which say what is wrong. So this only ever accepts what those rules
@@ -11,7 +12,7 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Context, ContextValue, Parts};
+use super::{Context, ContextValue, Parts, SessionParts};
 use crate::diag::Span;
 use crate::limits;
 use crate::text::plain_prefix_len;
@@ -137,6 +138,30 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// A session of a plain `name` and `issuedAt` (both optional).
+    fn session(&mut self) -> Option<SessionParts<'a>> {
+        self.eat(b'{')?;
+        let mut session = SessionParts { name: None, policy: None, issued_at: None };
+        self.skip_ws();
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(session);
+        }
+        loop {
+            let (key, _) = self.plain()?;
+            self.eat(b':')?;
+            let (value, span) = self.plain()?;
+            match key {
+                "name" if session.name.is_none() => session.name = Some(Cow::Borrowed(value)),
+                "issuedAt" if session.issued_at.is_none() => session.issued_at = Some((Cow::Borrowed(value), span)),
+                _ => return None,
+            }
+            if !self.next_or(b'}')? {
+                return Some(session);
+            }
+        }
+    }
+
     fn context(&mut self) -> Option<Context> {
         self.eat(b'{')?;
         let mut entries: Vec<(String, ContextValue)> = Vec::with_capacity(4);
@@ -167,6 +192,7 @@ pub(super) fn read(text: &str) -> Option<Parts<'_>> {
     let mut action = None;
     let mut resource = None;
     let mut resource_account = None;
+    let mut session = None;
     let mut context = None;
     c.eat(b'{')?;
     loop {
@@ -177,6 +203,16 @@ pub(super) fn read(text: &str) -> Option<Parts<'_>> {
             "action" => &mut action,
             "resource" => &mut resource,
             "resourceAccount" => &mut resource_account,
+            "session" => {
+                if session.is_some() {
+                    return None;
+                }
+                session = Some(c.session()?);
+                if !c.next_or(b'}')? {
+                    break;
+                }
+                continue;
+            }
             "context" => {
                 if context.is_some() {
                     return None;
@@ -208,7 +244,7 @@ pub(super) fn read(text: &str) -> Option<Parts<'_>> {
         action: Cow::Borrowed(action),
         resource: Cow::Borrowed(resource),
         resource_account: resource_account.map(|(text, _)| Cow::Borrowed(text)),
-        session: None,
+        session,
         context: context.unwrap_or_default(),
         spans: [principal_span, action_span, resource_span],
     })
@@ -224,13 +260,21 @@ pub(super) fn read_transfer(bytes: &[u8]) -> Option<Parts<'_>> {
     if r.tag().ok()? != OBJECT {
         return None;
     }
-    let (mut principal, mut action, mut resource, mut resource_account, mut context) = (None, None, None, None, None);
+    let (mut principal, mut action, mut resource, mut resource_account) = (None, None, None, None);
+    let (mut session, mut context) = (None, None);
     for _ in 0..r.u32().ok()? {
         let slot = match r.str().ok()? {
             "principal" => &mut principal,
             "action" => &mut action,
             "resource" => &mut resource,
             "resourceAccount" => &mut resource_account,
+            "session" => {
+                if session.is_some() {
+                    return None;
+                }
+                session = Some(transfer_session(&mut r)?);
+                continue;
+            }
             "context" => {
                 if context.is_some() {
                     return None;
@@ -253,10 +297,31 @@ pub(super) fn read_transfer(bytes: &[u8]) -> Option<Parts<'_>> {
         action: Cow::Borrowed(action?),
         resource: Cow::Borrowed(resource?),
         resource_account: resource_account.map(Cow::Borrowed),
-        session: None,
+        session,
         context: context.unwrap_or_default(),
         spans: [Span::default(); 3],
     })
+}
+
+fn transfer_session<'a>(r: &mut crate::transfer::Reader<'a>) -> Option<SessionParts<'a>> {
+    use crate::transfer::{OBJECT, STRING};
+    if r.tag().ok()? != OBJECT {
+        return None;
+    }
+    let mut session = SessionParts { name: None, policy: None, issued_at: None };
+    for _ in 0..r.u32().ok()? {
+        let key = r.str().ok()?;
+        if r.tag().ok()? != STRING {
+            return None;
+        }
+        let value = Cow::Borrowed(r.str().ok()?);
+        match key {
+            "name" if session.name.is_none() => session.name = Some(value),
+            "issuedAt" if session.issued_at.is_none() => session.issued_at = Some((value, Span::default())),
+            _ => return None,
+        }
+    }
+    Some(session)
 }
 
 fn transfer_context(r: &mut crate::transfer::Reader<'_>) -> Option<Context> {
@@ -327,7 +392,8 @@ mod tests {
     use alloc::string::String;
     use alloc::vec::Vec;
 
-    type View = (String, String, String, Option<String>, Vec<(String, super::ContextValue)>, [super::Span; 3]);
+    type Session = Option<(Option<String>, Option<(String, super::Span)>, bool)>;
+    type View = (String, String, String, Option<String>, Session, Vec<(String, super::ContextValue)>, [super::Span; 3]);
 
     fn view(p: &Parts<'_>) -> View {
         let context = |c: &Context| c.iter().map(|(k, v)| (String::from(k), v.clone())).collect();
@@ -336,6 +402,10 @@ mod tests {
             String::from(&*p.action),
             String::from(&*p.resource),
             p.resource_account.as_deref().map(String::from),
+            p.session.as_ref().map(|s| {
+                let name = s.name.as_deref().map(String::from);
+                (name, s.issued_at.as_ref().map(|(t, span)| (String::from(&**t), *span)), s.policy.is_some())
+            }),
             context(&p.context),
             p.spans,
         )
@@ -348,7 +418,10 @@ mod tests {
             r#"{"principal":"user/alice","action":"ecs:StartInstance","resource":"acs:ecs:cn-hangzhou:1234567890123456:instance/dev-1","context":{"acs:CurrentTime":"2026-11-23T10:00:00Z","acs:SourceIp":"203.0.113.7","acs:MFAPresent":true}}"#,
             " { \"resourceAccount\" : \"42\" ,\n\t\"principal\" : \"role/r\" , \"action\":\"s3:GetObject\",\r\n\"resource\":\"*\", \"context\" : { \"aws:TagKeys\" : [ \"a\" , \"b\" ] , \"n\" : 3600 , \"z\": 0, \"e\": [] } } ",
             r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{}}"#,
+            r#"{"principal":"role/r","session":{"name":"build-1","issuedAt":"2026-11-23T10:00:00Z"},"action":"s3:GetObject","resource":"*"}"#,
         ];
+        assert!(base.iter().all(|t| super::read(t).is_some()));
+        assert!(super::read(base[3]).is_some_and(|p| p.session.is_some_and(|s| s.issued_at.is_some())));
         let mut texts: Vec<String> = base.iter().map(|t| String::from(*t)).collect();
         for b in base {
             // Every cut, and every swap of one byte for a troublesome one.
@@ -371,6 +444,13 @@ mod tests {
             r#","context":{"n":1.5,"m":-1,"big":1234567890123456789}"#,
             r#","context":{"gone":null}"#,
             r#","session":{"name":"x"}"#,
+            r#","session":{"name":"x","issuedAt":"2026-11-23T10:00:00Z"}"#,
+            r#","session":{ }"#,
+            r#","session":{"name":"x","name":"y"}"#,
+            r#","session":{"name":null}"#,
+            r#","session":{"policy":{}}"#,
+            r#","session":{"nme":"x"}"#,
+            r#","session":{"issuedAt":"soon"},"session":{}"#,
             r#","context":{"s":"caf\u00e9"}"#,
         ] {
             texts.push(alloc::format!(r#"{{"principal":"user/a","action":"s3:GetObject","resource":"*"{extra}}}"#));
@@ -418,6 +498,11 @@ mod tests {
             Some(("resourceAccount", V::Str("42"))),
             Some(("resourceAccount", V::Null)),
             Some(("session", V::Obj(alloc::vec![("name", V::Str("s"))]))),
+            Some(("session", V::Obj(alloc::vec![("name", V::Str("s")), ("issuedAt", V::Str("2026-11-23T10:00:00Z"))]))),
+            Some(("session", V::Obj(alloc::vec![("name", V::Str("s")), ("name", V::Str("t"))]))),
+            Some(("session", V::Obj(alloc::vec![("policy", V::Obj(alloc::vec![]))]))),
+            Some(("session", V::Obj(alloc::vec![("name", V::Null)]))),
+            Some(("session", V::Null)),
             Some(("contxt", V::Obj(alloc::vec![]))),
             Some(("principal", V::Str("user/bob"))),
         ];

@@ -288,11 +288,20 @@ pub fn transfer_readers_agree(bytes: &[u8]) -> Option<bool> {
 }
 
 #[cfg(feature = "fuzzing")]
-type PartsView<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Vec<(&'a str, &'a ContextValue)>);
+type PartsView<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<(Option<&'a str>, Option<&'a str>, bool)>,
+    Vec<(&'a str, &'a ContextValue)>,
+);
 
 #[cfg(feature = "fuzzing")]
 fn parts_view<'a>(p: &'a Parts<'_>) -> PartsView<'a> {
-    (&p.principal, &p.action, &p.resource, p.resource_account.as_deref(), p.context.iter().collect())
+    let session =
+        p.session.as_ref().map(|s| (s.name.as_deref(), s.issued_at.as_ref().map(|(t, _)| &**t), s.policy.is_some()));
+    (&p.principal, &p.action, &p.resource, p.resource_account.as_deref(), session, p.context.iter().collect())
 }
 
 /// "Now" from the context: `aws:CurrentTime`, else `acs:CurrentTime`, else
