@@ -222,10 +222,12 @@ exports! {
 
     /// Decides one request. Result: the Decision JSON.
     answer fn evaluate(state, handle: i32, ptr: usize, len: usize, now_ptr: usize, now_len: usize) -> i32 {
+        let buffer = state.take_result_buffer();
         let store = state.store(handle)?;
         let text = state.text(ptr, len, "request")?;
         let now = state.now(now_ptr, now_len)?;
-        crate::arena::scratch(|| api::evaluate_json_str(store, text, now).map_err(Fail::engine), owned).map(Answer::json)
+        let decide = || api::evaluate_json_str(store, text, now).map_err(Fail::engine);
+        crate::arena::scratch(decide, |result| owned_in(buffer, result)).map(Answer::json)
     }
 
     /// Decides a JSON array of requests. Result: an array with a Decision or a
@@ -262,6 +264,20 @@ exports! {
     }
 }
 
+/// Copies an answer made in the scratch arena into `buffer` (the last
+/// answer's, reused: one allocation and one free fewer per decision).
+fn owned_in(mut buffer: String, result: Result<String, Fail>) -> Result<String, Fail> {
+    let keep = |json: &str| {
+        buffer.clear();
+        buffer.push_str(json);
+        buffer
+    };
+    match result {
+        Ok(json) => Ok(keep(&json)),
+        Err(Fail { code, json }) => Err(Fail { code, json: keep(&json) }),
+    }
+}
+
 /// Copies an answer made in the scratch arena into memory of its own.
 fn owned(result: Result<String, Fail>) -> Result<String, Fail> {
     match result {
@@ -271,6 +287,18 @@ fn owned(result: Result<String, Fail>) -> Result<String, Fail> {
 }
 
 impl State {
+    /// The last answer's memory, to hold the next one; a large one (from a
+    /// batch, say) is let go rather than kept for single decisions.
+    fn take_result_buffer(&mut self) -> String {
+        const KEEP_BYTES: usize = 16 * 1024;
+        let buffer = core::mem::take(&mut self.result);
+        if buffer.capacity() <= KEEP_BYTES {
+            buffer
+        } else {
+            String::new()
+        }
+    }
+
     fn text(&self, ptr: usize, len: usize, what: &str) -> Result<&str, Fail> {
         let bytes = self.blocks.input(ptr, len).ok_or_else(|| {
             Fail::boundary(
