@@ -114,6 +114,41 @@ impl<'a> Reader<'a> {
         self.value(0)
     }
 
+    /// The encoded bytes of the value at the cursor, moving past it; the
+    /// value is checked only as far as finding its end needs.
+    pub fn next_bytes(&mut self) -> Result<&'a [u8], String> {
+        let start = self.at;
+        self.skip(0)?;
+        Ok(self.bytes.get(start..self.at).unwrap_or_default())
+    }
+
+    fn skip(&mut self, depth: usize) -> Result<(), String> {
+        match self.tag()? {
+            NULL | FALSE | TRUE => {}
+            NUMBER => {
+                self.take(8)?;
+            }
+            STRING | OTHER => {
+                let len = self.u32()?;
+                self.take(len)?;
+            }
+            ARRAY | OBJECT if depth >= MAX_JSON_DEPTH => {
+                return Err(format!("the value nests deeper than {MAX_JSON_DEPTH} levels"))
+            }
+            tag @ (ARRAY | OBJECT) => {
+                for _ in 0..self.u32()? {
+                    if tag == OBJECT {
+                        let len = self.u32()?;
+                        self.take(len)?;
+                    }
+                    self.skip(depth + 1)?;
+                }
+            }
+            tag => return Err(format!("unknown tag {tag} in a transferred value")),
+        }
+        Ok(())
+    }
+
     fn value(&mut self, depth: usize) -> Result<Json, String> {
         let leaf = |value| Json::new(value, Span::default());
         Ok(leaf(match self.tag()? {
@@ -301,5 +336,36 @@ mod tests {
         let mut bytes = Vec::new();
         encode(&dup, &mut bytes);
         assert!(Reader::new(&bytes).json().unwrap_err().contains("duplicate"));
+    }
+
+    /// `next_bytes` hands out each item of an array as it was encoded on its own.
+    #[test]
+    fn items_come_out_whole() {
+        let items = [
+            V::Obj(alloc::vec![("principal", V::Str("user/a")), ("context", V::Obj(alloc::vec![("n", V::Num(1.0))]))]),
+            V::Str("{\"principal\":\"user/b\"}"),
+            V::Arr(alloc::vec![V::Null, V::Bool(true), V::Bool(false), V::Other("symbol")]),
+            V::Null,
+        ];
+        let mut bytes = Vec::new();
+        encode(&V::Arr(items.to_vec()), &mut bytes);
+        let mut r = Reader::new(&bytes);
+        assert_eq!(r.array(), Ok(Some(items.len())));
+        for item in &items {
+            let mut alone = Vec::new();
+            encode(item, &mut alone);
+            assert_eq!(r.next_bytes().as_deref(), Ok(alone.as_slice()));
+        }
+        assert!(r.at_end());
+        for cut in 5..bytes.len() {
+            let mut r = Reader::new(bytes.get(..cut).unwrap_or_default());
+            let _ = r.array();
+            let whole = (0..items.len()).map(|_| r.next_bytes()).collect::<Result<Vec<_>, _>>();
+            assert!(whole.is_err(), "{cut}");
+        }
+        let mut deep = alloc::vec![5u8, 1, 0, 0, 0].repeat(200);
+        deep.push(0);
+        assert!(Reader::new(&deep).next_bytes().unwrap_err().contains("deeper"));
+        assert!(Reader::new(&[9]).next_bytes().is_err());
     }
 }

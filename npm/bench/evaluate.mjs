@@ -7,7 +7,8 @@
 //   evaluate(text)        the request as JSON text (skips reading a JS object)
 //   evaluateMany(batch)   one call for a batch, time per request
 //   evaluate(stringify)   the caller turns its object into JSON text first: what the object row
-//                         would cost with a JSON round trip instead of serde-wasm-bindgen
+//                         would cost with a JSON round trip instead of the transfer form
+//   evaluateJson(object)  a request object in, the Decision JSON text out (no Decision object)
 // Every row reports p50 / p99 per call and decisions per second. The store and
 // requests come from `gen-workload` (bench/workload), written to npm/test-output/.
 
@@ -89,8 +90,16 @@ const batch = 100;
 const rows = [
   timeCalls("evaluate(object)", (i) => store.evaluate(requests[i])),
   timeCalls("evaluate(text)", (i) => store.evaluate(requestTexts[i])),
-  timeCalls(`evaluateMany(${batch})`, (i) => store.evaluateMany(requests.slice(i, i + batch)), { perCall: batch }),
+  timeCalls(
+    `evaluateMany(${batch})`,
+    (i) => {
+      const from = i % (requests.length - batch); // always a whole batch
+      return store.evaluateMany(requests.slice(from, from + batch));
+    },
+    { perCall: batch },
+  ),
   timeCalls("evaluate(stringify)", (i) => store.evaluate(JSON.stringify(requests[i]))),
+  timeCalls("evaluateJson(object)", (i) => store.evaluateJson(requests[i])),
 ];
 
 const result = {

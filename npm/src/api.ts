@@ -279,6 +279,24 @@ export class Store {
   }
 
   /**
+   * Decides one request (an object, or its JSON text) and answers the
+   * engine's Decision JSON text (the raw ABI's answer): for a caller that
+   * forwards or logs the decision rather than reading it. Throws
+   * `PortcullisError` when the request is malformed.
+   */
+  evaluateJson(request: Request | string, options?: EvaluateOptions): string {
+    const inner = this.#live();
+    try {
+      const now = clock(options);
+      return typeof request === "string"
+        ? inner.evaluateJson(request, now)
+        : inner.evaluateTransferredJson(this.#transfer(inner, request), now);
+    } catch (e) {
+      raise(e);
+    }
+  }
+
+  /**
    * Decides many requests in one call. Each answer is a Decision, or a
    * `RequestFailure` (`{type: "failure", errors}`) for a malformed request;
    * one bad request does not spoil the others. See `isDecision`.
@@ -287,7 +305,26 @@ export class Store {
     if (!Array.isArray(requests)) throw new TypeError("evaluateMany takes an array of requests");
     const inner = this.#live();
     try {
-      return inner.evaluateManyTransferred(this.#transfer(inner, requests), clock(options)) as Array<Decision | RequestFailure>;
+      const at = inner.evaluateManyTransferred(this.#transfer(inner, requests), clock(options));
+      if (at === 0) raise(inner.takeFailure());
+      // Header: length in words, requests, invalid requests; then per request a record's length and the record, or 0.
+      views();
+      let word = (at >>> 2) + 1;
+      const count = memoryWords[word++]!;
+      const failures = memoryWords[word++]! > 0 ? (inner.takeFailure() as RequestFailure[]) : [];
+      views();
+      let nextFailure = 0;
+      const answers: Array<Decision | RequestFailure> = new Array(count);
+      for (let i = 0; i < count; i++) {
+        const length = memoryWords[word++]!;
+        if (length === 0) {
+          answers[i] = failures[nextFailure++]!;
+        } else {
+          answers[i] = readRecord(memoryWords, memoryBytes, word, length, this.#strings);
+          word += length;
+        }
+      }
+      return answers;
     } catch (e) {
       raise(e);
     }

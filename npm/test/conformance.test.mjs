@@ -9,7 +9,8 @@
 //     expectation AND with what the core's runner produced for the same
 //     case; and the whole Decision (built from the module's compact record)
 //     compared, field by field and in order, with the core's Decision JSON
-//     for the same request given as an object and as text.
+//     (`evaluateJson`) for the same request given as an object, as text and
+//     in a batch.
 //
 // Skip list: none.
 
@@ -63,10 +64,12 @@ for (const file of files) {
         try {
           const d = store.evaluate(c.request, { now: null });
           got = { decision: d.decision, reason: d.reason, alerts: d.alerts };
-          const [json] = store.evaluateMany([c.request], { now: null });
+          const json = JSON.parse(store.evaluateJson(c.request, { now: null }));
           assert.equal(JSON.stringify(d), JSON.stringify(json), `${suite.name} / ${c.name}: record and JSON differ`);
           const fromText = store.evaluate(JSON.stringify(c.request), { now: null });
           assert.equal(JSON.stringify(fromText), JSON.stringify(json), `${suite.name} / ${c.name}: text and JSON differ`);
+          const [fromBatch] = store.evaluateMany([c.request], { now: null });
+          assert.equal(JSON.stringify(fromBatch), JSON.stringify(json), `${suite.name} / ${c.name}: batch and JSON differ`);
         } catch (e) {
           assert.ok(e instanceof PortcullisError);
           got = undefined;

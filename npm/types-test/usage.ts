@@ -61,6 +61,7 @@ store.evaluate(JSON.stringify(request), { now: null });
 store.evaluate(request, { now: Date.now() });
 
 const answers: Array<Decision | RequestFailure> = store.evaluateMany([request, request]);
+const decisionText: string = store.evaluateJson(request, { now: null });
 for (const a of answers) {
   if (isDecision(a)) {
     const d: "Allow" | "Deny" = a.decision;

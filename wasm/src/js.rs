@@ -35,8 +35,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Version of the calls below (the JavaScript-to-Wasm ABI of this face).
-/// Minor bumps are additive, as for the raw ABI.
-const FACE_MAJOR: u32 = 1;
+/// Minor bumps are additive, as for the raw ABI. 2: values in the transfer
+/// form, decisions as compact records.
+const FACE_MAJOR: u32 = 2;
 const FACE_MINOR: u32 = 0;
 
 /// An answer of the core's JSON contract, as a JavaScript value.
@@ -83,6 +84,8 @@ pub struct WasmStore {
     /// The last decision: its length in words, then its compact record
     /// (`portcullis_core::decision::CompactWriter`).
     record: Vec<u32>,
+    /// The last batch's answers (`evaluateManyTransferred`).
+    batch: Vec<u32>,
     writer: CompactWriter,
     /// Why the last decision call failed: the core's failure answer.
     failure: String,
@@ -94,6 +97,7 @@ impl WasmStore {
             store,
             transfer: Vec::new(),
             record: Vec::new(),
+            batch: Vec::new(),
             writer: CompactWriter::new(),
             failure: String::new(),
         }
@@ -106,20 +110,15 @@ pub fn module_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// A Decision JSON (made in the scratch arena) as a JavaScript value, or the
-/// failure thrown. Runs after the arena closes: wasm-bindgen keeps JavaScript
-/// values in a table of its own, which must not grow from the arena.
-fn decision_value(answer: Result<String, Failure>) -> Result<JsValue, JsValue> {
-    match answer {
-        Ok(json) => Ok(parse(&json)),
-        Err(f) => Err(throw(&f)),
-    }
+/// A Decision JSON made in the scratch arena, copied out of it; or the
+/// failure thrown. Runs after the arena closes.
+fn owned_answer(answer: Result<String, Failure>) -> Result<String, JsValue> {
+    answer.map(|json| String::from(json.as_str())).map_err(|f| throw(&f))
 }
 
 /// Writes a decision (made in the scratch arena) as a compact record after
 /// its length, and returns the record's address; or keeps the failure
-/// answer and returns 0. Runs after the arena closes: the writer's tables
-/// outlive the call, so they must not grow from the arena.
+/// answer and returns 0.
 fn write_record(
     store: &Store,
     decided: Result<(Request, Decision), Failure>,
@@ -127,10 +126,9 @@ fn write_record(
     record: &mut Vec<u32>,
     failure: &mut String,
 ) -> usize {
-    match decided {
-        Ok((request, decision)) => {
-            writer.write(&decision.explain(store, &request), record);
-            record.insert(0, u32::try_from(record.len()).unwrap_or(0));
+    match write_decided(store, decided, writer, record) {
+        Ok(()) => {
+            record.insert(0, words(record.len()));
             record.as_ptr() as usize
         }
         Err(f) => {
@@ -138,6 +136,20 @@ fn write_record(
             0
         }
     }
+}
+
+/// Writes a decision (made in the scratch arena) as a compact record into
+/// `record`. Runs after the arena closes: the writer's tables outlive the
+/// call, so they must not grow from the arena.
+fn write_decided(
+    store: &Store,
+    decided: Result<(Request, Decision), Failure>,
+    writer: &mut CompactWriter,
+    record: &mut Vec<u32>,
+) -> Result<(), Failure> {
+    let (request, decision) = decided?;
+    writer.write(&decision.explain(store, &request), record);
+    Ok(())
 }
 
 /// A request value the facade wrote with `npm/src/transfer.ts`.
@@ -194,6 +206,27 @@ impl WasmStore {
         )
     }
 
+    /// Decides one request given as JSON text; the answer is the core's
+    /// Decision JSON (what the raw ABI answers), or the failure thrown.
+    #[wasm_bindgen(js_name = evaluateJson)]
+    pub fn evaluate_json(&self, request: &str, now_ms: Option<f64>) -> Result<String, JsValue> {
+        let now = instant(now_ms);
+        let store = &self.store;
+        scratch(|| api::evaluate_json_str(store, request, now), owned_answer)
+    }
+
+    /// Like `evaluateJson`, for the request object the facade transferred.
+    #[wasm_bindgen(js_name = evaluateTransferredJson)]
+    pub fn evaluate_transferred_json(&self, len: usize, now_ms: Option<f64>) -> Result<String, JsValue> {
+        let now = instant(now_ms);
+        let (store, bytes) = (&self.store, self.transfer.get(..len).unwrap_or_default());
+        let decide = || {
+            let request = request_from_transfer(bytes)?;
+            Ok(api::decision_json(store, &request, &store.evaluate(&request, now)))
+        };
+        scratch(decide, owned_answer)
+    }
+
     /// The failure answer of the last decision call that returned 0.
     #[wasm_bindgen(js_name = takeFailure)]
     pub fn take_failure(&mut self) -> JsValue {
@@ -215,7 +248,7 @@ impl WasmStore {
     /// bytes in the transfer buffer), like `evaluate`.
     #[wasm_bindgen(js_name = evaluateTransferred)]
     pub fn evaluate_transferred(&mut self, len: usize, now_ms: Option<f64>) -> usize {
-        let WasmStore { store, transfer, record, writer, failure } = self;
+        let WasmStore { store, transfer, record, writer, failure, .. } = self;
         let bytes = transfer.get(..len).unwrap_or_default();
         let now = instant(now_ms);
         scratch(
@@ -228,58 +261,95 @@ impl WasmStore {
         )
     }
 
-    /// Decides a transferred array of request objects: per request a Decision
-    /// or a failure object.
+    /// Decides a transferred array of requests (objects, or JSON texts).
+    /// Returns the address in `moduleMemory()` of the answers: a word with
+    /// their length in words, the number of requests, the number of them
+    /// that are not valid, then per request the length of its compact record
+    /// and the record, or 0 for a request that is not valid (its failure
+    /// answer is the next one in the array `takeFailure` gives). 0 when the
+    /// batch as a whole is refused (`takeFailure` says why).
     #[wasm_bindgen(js_name = evaluateManyTransferred)]
-    pub fn evaluate_many_transferred(&self, len: usize, now_ms: Option<f64>) -> Result<JsValue, JsValue> {
-        let bytes = self.transfer.get(..len).unwrap_or_default();
+    pub fn evaluate_many_transferred(&mut self, len: usize, now_ms: Option<f64>) -> usize {
+        let WasmStore { store, transfer, record, batch, writer, failure } = self;
         let now = instant(now_ms);
-        scratch(|| self.decide_transferred_batch(bytes, now), decision_value)
+        let mut reader = portcullis_core::transfer::Reader::new(transfer.get(..len).unwrap_or_default());
+        let count = match batch_count(&mut reader) {
+            Ok(count) => count,
+            Err(f) => {
+                *failure = f.to_json();
+                return 0;
+            }
+        };
+        batch.clear();
+        batch.extend_from_slice(&[0, words(count), 0]);
+        let mut failures = String::new();
+        let mut failed = 0;
+        for _ in 0..count {
+            let item = match reader.next_bytes() {
+                Ok(item) => item,
+                Err(e) => {
+                    *failure = invalid_transfer("requests", &e).to_json();
+                    return 0;
+                }
+            };
+            let decided = scratch(
+                || {
+                    let request = request_from_item(item)?;
+                    let decision = store.evaluate(&request, now);
+                    Ok((request, decision))
+                },
+                |decided| write_decided(store, decided, writer, record),
+            );
+            match decided {
+                Ok(()) => {
+                    batch.push(words(record.len()));
+                    batch.extend_from_slice(record);
+                }
+                Err(f) => {
+                    batch.push(0);
+                    failures.push(if failed == 0 { '[' } else { ',' });
+                    failures.push_str(&f.to_json());
+                    failed += 1;
+                }
+            }
+        }
+        if failed > 0 {
+            failures.push(']');
+        }
+        *failure = failures;
+        let length = words(batch.len() - 1);
+        if let Some([total, _, invalid]) = batch.first_chunk_mut() {
+            (*total, *invalid) = (length, failed);
+        }
+        batch.as_ptr() as usize
     }
 }
 
-impl WasmStore {
-    /// A JSON array with, per transferred request, its Decision JSON or a
-    /// failure object; an error for the batch as a whole.
-    fn decide_transferred_batch(&self, bytes: &[u8], now: Option<Instant>) -> Result<String, Failure> {
-        let mut reader = portcullis_core::transfer::Reader::new(bytes);
-        let not_array = || failure("invalid-request", String::from("the requests are not an array"), REQUEST_HELP);
-        let count = reader.array().map_err(|_| not_array())?.ok_or_else(not_array)?;
-        if count > limits::MAX_BATCH {
-            return Err(failure(
-                "limit-batch",
-                format!("{count} requests in one batch, more than the limit of {}", limits::MAX_BATCH),
-                "split the batch",
-            ));
-        }
-        let mut out = String::with_capacity(count.min(limits::MAX_BATCH) * 256 + 2);
-        out.push('[');
-        for i in 0..count {
-            if i > 0 {
-                out.push(',');
-            }
-            let request = match reader.as_text() {
-                Some(text) => {
-                    let request = api::parse_request(text);
-                    reader.next_json().map_err(|e| invalid_transfer("requests", &e))?;
-                    request
-                }
-                None => {
-                    let json = reader.next_json().map_err(|e| invalid_transfer("requests", &e))?;
-                    Request::from_json(&json).map_err(|e| Failure::new(e.diagnostics))
-                }
-            };
-            match request {
-                Ok(request) => {
-                    let decision = self.store.evaluate(&request, now);
-                    decision.explain(&self.store, &request).write_json(&mut out);
-                }
-                Err(f) => out.push_str(&f.to_json()),
-            }
-        }
-        out.push(']');
-        Ok(out)
+/// The number of requests in a transferred batch, the cursor left on the first.
+fn batch_count(reader: &mut portcullis_core::transfer::Reader<'_>) -> Result<usize, Failure> {
+    let not_array = || failure("invalid-request", String::from("the requests are not an array"), REQUEST_HELP);
+    let count = reader.array().map_err(|_| not_array())?.ok_or_else(not_array)?;
+    if count > limits::MAX_BATCH {
+        return Err(failure(
+            "limit-batch",
+            format!("{count} requests in one batch, more than the limit of {}", limits::MAX_BATCH),
+            "split the batch",
+        ));
     }
+    Ok(count)
+}
+
+/// One request of a transferred batch: an object, or a request's JSON text.
+fn request_from_item(item: &[u8]) -> Result<Request, Failure> {
+    match portcullis_core::transfer::Reader::new(item).as_text() {
+        Some(text) => api::parse_request(text),
+        None => request_from_transfer(item),
+    }
+}
+
+/// A count or length as a record word (all are bounded far below `u32::MAX`).
+fn words(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Checks a policy document or a whole store given as source text.
