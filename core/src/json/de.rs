@@ -1,5 +1,5 @@
-//! Building a [`Json`] from any serde source (a JavaScript object through
-//! serde-wasm-bindgen, say). There is no text, so every span is empty; depth
+//! Building a [`Json`] from any serde source (a Rust host's own values, or a
+//! `serde_json::Value`, say). There is no text, so every span is empty; depth
 //! is still limited so a hostile object cannot exhaust the stack.
 
 use alloc::format;
