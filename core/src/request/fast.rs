@@ -198,37 +198,23 @@ pub(super) fn read(text: &str) -> Option<Parts<'_>> {
     loop {
         let (key, _) = c.plain()?;
         c.eat(b':')?;
-        let slot = match key {
-            "principal" => &mut principal,
-            "action" => &mut action,
-            "resource" => &mut resource,
-            "resourceAccount" => &mut resource_account,
-            "session" => {
-                if session.is_some() {
+        match key {
+            "session" if session.is_none() => session = Some(c.session()?),
+            "context" if context.is_none() => context = Some(c.context()?),
+            _ => {
+                let slot = match key {
+                    "principal" => &mut principal,
+                    "action" => &mut action,
+                    "resource" => &mut resource,
+                    "resourceAccount" => &mut resource_account,
+                    _ => return None, // unknown or repeated
+                };
+                if slot.is_some() {
                     return None;
                 }
-                session = Some(c.session()?);
-                if !c.next_or(b'}')? {
-                    break;
-                }
-                continue;
+                *slot = Some(c.plain()?);
             }
-            "context" => {
-                if context.is_some() {
-                    return None;
-                }
-                context = Some(c.context()?);
-                if !c.next_or(b'}')? {
-                    break;
-                }
-                continue;
-            }
-            _ => return None,
-        };
-        if slot.is_some() {
-            return None;
         }
-        *slot = Some(c.plain()?);
         if !c.next_or(b'}')? {
             break;
         }
@@ -263,31 +249,23 @@ pub(super) fn read_transfer(bytes: &[u8]) -> Option<Parts<'_>> {
     let (mut principal, mut action, mut resource, mut resource_account) = (None, None, None, None);
     let (mut session, mut context) = (None, None);
     for _ in 0..r.u32().ok()? {
-        let slot = match r.str().ok()? {
-            "principal" => &mut principal,
-            "action" => &mut action,
-            "resource" => &mut resource,
-            "resourceAccount" => &mut resource_account,
-            "session" => {
-                if session.is_some() {
+        match r.str().ok()? {
+            "session" if session.is_none() => session = Some(transfer_session(&mut r)?),
+            "context" if context.is_none() => context = Some(transfer_context(&mut r)?),
+            key => {
+                let slot = match key {
+                    "principal" => &mut principal,
+                    "action" => &mut action,
+                    "resource" => &mut resource,
+                    "resourceAccount" => &mut resource_account,
+                    _ => return None, // unknown or repeated
+                };
+                if slot.is_some() || r.tag().ok()? != STRING {
                     return None;
                 }
-                session = Some(transfer_session(&mut r)?);
-                continue;
+                *slot = Some(r.str().ok()?);
             }
-            "context" => {
-                if context.is_some() {
-                    return None;
-                }
-                context = Some(transfer_context(&mut r)?);
-                continue;
-            }
-            _ => return None,
-        };
-        if slot.is_some() || r.tag().ok()? != STRING {
-            return None;
         }
-        *slot = Some(r.str().ok()?);
     }
     if !r.at_end() {
         return None;
@@ -418,7 +396,7 @@ mod tests {
             r#"{"principal":"user/alice","action":"ecs:StartInstance","resource":"acs:ecs:cn-hangzhou:1234567890123456:instance/dev-1","context":{"acs:CurrentTime":"2026-11-23T10:00:00Z","acs:SourceIp":"203.0.113.7","acs:MFAPresent":true}}"#,
             " { \"resourceAccount\" : \"42\" ,\n\t\"principal\" : \"role/r\" , \"action\":\"s3:GetObject\",\r\n\"resource\":\"*\", \"context\" : { \"aws:TagKeys\" : [ \"a\" , \"b\" ] , \"n\" : 3600 , \"z\": 0, \"e\": [] } } ",
             r#"{"principal":"user/a","action":"s3:GetObject","resource":"*","context":{}}"#,
-            r#"{"principal":"role/r","session":{"name":"build-1","issuedAt":"2026-11-23T10:00:00Z"},"action":"s3:GetObject","resource":"*"}"#,
+            r#"{"principal":"role/r","session":{"name":"nightly","issuedAt":"2026-11-23T10:00:00Z"},"action":"s3:GetObject","resource":"*"}"#,
         ];
         assert!(base.iter().all(|t| super::read(t).is_some()));
         assert!(super::read(base[3]).is_some_and(|p| p.session.is_some_and(|s| s.issued_at.is_some())));
