@@ -272,6 +272,24 @@ impl Scan<'_> {
         statement.conditions.iter().all(|c| c.evaluate(self.env)).then_some(fit)
     }
 
+    /// Records each applicable statement of a resource or trust policy (no
+    /// index: every statement is tested in full). An Allow plays `allowed`
+    /// with how the principal fits (anyone, when the statement names none).
+    fn whole(
+        &self,
+        doc: &Policy,
+        source: Source,
+        kind: PolicyKind,
+        allowed: fn(PrincipalFit) -> Part,
+        hits: &mut Hits,
+    ) {
+        let all = (0..doc.statements.len()).map(|i| (i, ActionCheck::Full));
+        self.each(doc, all, hits, |statement, effect, fit| Hit {
+            matched: Matched { source, kind, statement, effect },
+            role: if effect == Effect::Deny { Part::Deny } else { allowed(fit.unwrap_or(PrincipalFit::Anyone)) },
+        });
+    }
+
     /// Records each applicable statement among `candidates` of `doc`.
     fn each(
         &self,
@@ -444,24 +462,7 @@ impl Store {
         // Resource policies.
         for &id in &resource_defs {
             let Some(doc) = self.resource(id).and_then(|r| r.policy.as_ref()) else { continue };
-            scan.each(
-                doc,
-                (0..doc.statements.len()).map(|i| (i, ActionCheck::Full)),
-                &mut hits,
-                |statement, effect, fit| Hit {
-                    matched: Matched {
-                        source: Source::Resource { resource: id },
-                        kind: PolicyKind::Resource,
-                        statement,
-                        effect,
-                    },
-                    role: if effect == Effect::Deny {
-                        Part::Deny
-                    } else {
-                        Part::Resource(fit.unwrap_or(PrincipalFit::Anyone))
-                    },
-                },
-            );
+            scan.whole(doc, Source::Resource { resource: id }, PolicyKind::Resource, Part::Resource, &mut hits);
         }
 
         // Role assumption: the role's trust policy.
@@ -476,24 +477,7 @@ impl Store {
                 None => notes.push(Note::NoTrustPolicy(rid)),
                 Some(doc) => {
                     trust_dialect = Some(doc.dialect);
-                    scan.each(
-                        doc,
-                        (0..doc.statements.len()).map(|i| (i, ActionCheck::Full)),
-                        &mut hits,
-                        |statement, effect, fit| Hit {
-                            matched: Matched {
-                                source: Source::Trust { role: rid },
-                                kind: PolicyKind::Trust,
-                                statement,
-                                effect,
-                            },
-                            role: if effect == Effect::Deny {
-                                Part::Deny
-                            } else {
-                                Part::Trust(fit.unwrap_or(PrincipalFit::Anyone))
-                            },
-                        },
-                    );
+                    scan.whole(doc, Source::Trust { role: rid }, PolicyKind::Trust, Part::Trust, &mut hits);
                 }
             }
         }
