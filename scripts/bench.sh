@@ -14,7 +14,7 @@
 #   4. Node: one process, every JS/Wasm engine (bench/node/run.mjs);
 #   5. wasmtime: the raw ABI module (host-tests' benchmark);
 #   6. native: portcullis-core and the cedar-policy crate (bench/native, criterion);
-#   7. the table (bench/report.mjs); `--write` also rewrites bench/RESULTS.md.
+#   7. the table (bench/report.mjs); `--write` also rewrites bench/RESULTS.md and the README's table.
 #
 # --quick: shorter timing loops and a 1,000-request agreement sample for the
 # slow engines (about 3 minutes instead of about 10). Environment:
@@ -74,6 +74,6 @@ cp "$data/medium-caveats.json" "$out/caveats.json"
 report=(node bench/report.mjs --node "$out/node.json" --native "$out/native.json" --wasmtime "$out/wasmtime.json"
   --caveats "$out/caveats.json")
 if [ "$write" = 1 ]; then
-  report+=(--results bench/RESULTS.md)
+  report+=(--results bench/RESULTS.md --readme README.md)
 fi
 "${report[@]}" | tee "$out/table.md"
