@@ -185,15 +185,35 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The string fields of a plain request, each given at most once.
+struct Fields<T> {
+    principal: Option<T>,
+    action: Option<T>,
+    resource: Option<T>,
+    resource_account: Option<T>,
+}
+
+impl<T> Fields<T> {
+    const EMPTY: Fields<T> = Fields { principal: None, action: None, resource: None, resource_account: None };
+
+    /// The still empty slot for `key`; `None` for an unknown or repeated key.
+    fn empty_slot(&mut self, key: &str) -> Option<&mut Option<T>> {
+        let slot = match key {
+            "principal" => &mut self.principal,
+            "action" => &mut self.action,
+            "resource" => &mut self.resource,
+            "resourceAccount" => &mut self.resource_account,
+            _ => return None,
+        };
+        slot.is_none().then_some(slot)
+    }
+}
+
 /// The parts of a plain request, or `None` for the careful path.
 pub(super) fn read(text: &str) -> Option<Parts<'_>> {
     let mut c = Cursor { text, bytes: text.as_bytes(), at: 0 };
-    let mut principal = None;
-    let mut action = None;
-    let mut resource = None;
-    let mut resource_account = None;
-    let mut session = None;
-    let mut context = None;
+    let mut fields = Fields::EMPTY;
+    let (mut session, mut context) = (None, None);
     c.eat(b'{')?;
     loop {
         let (key, _) = c.plain()?;
@@ -201,19 +221,7 @@ pub(super) fn read(text: &str) -> Option<Parts<'_>> {
         match key {
             "session" if session.is_none() => session = Some(c.session()?),
             "context" if context.is_none() => context = Some(c.context()?),
-            _ => {
-                let slot = match key {
-                    "principal" => &mut principal,
-                    "action" => &mut action,
-                    "resource" => &mut resource,
-                    "resourceAccount" => &mut resource_account,
-                    _ => return None, // unknown or repeated
-                };
-                if slot.is_some() {
-                    return None;
-                }
-                *slot = Some(c.plain()?);
-            }
+            _ => *fields.empty_slot(key)? = Some(c.plain()?),
         }
         if !c.next_or(b'}')? {
             break;
@@ -224,12 +232,12 @@ pub(super) fn read(text: &str) -> Option<Parts<'_>> {
         return None;
     }
     let ((principal, principal_span), (action, action_span), (resource, resource_span)) =
-        (principal?, action?, resource?);
+        (fields.principal?, fields.action?, fields.resource?);
     Some(Parts {
         principal: Cow::Borrowed(principal),
         action: Cow::Borrowed(action),
         resource: Cow::Borrowed(resource),
-        resource_account: resource_account.map(|(text, _)| Cow::Borrowed(text)),
+        resource_account: fields.resource_account.map(|(text, _)| Cow::Borrowed(text)),
         session,
         context: context.unwrap_or_default(),
         spans: [principal_span, action_span, resource_span],
@@ -246,21 +254,15 @@ pub(super) fn read_transfer(bytes: &[u8]) -> Option<Parts<'_>> {
     if r.tag().ok()? != OBJECT {
         return None;
     }
-    let (mut principal, mut action, mut resource, mut resource_account) = (None, None, None, None);
+    let mut fields = Fields::EMPTY;
     let (mut session, mut context) = (None, None);
     for _ in 0..r.u32().ok()? {
         match r.str().ok()? {
             "session" if session.is_none() => session = Some(transfer_session(&mut r)?),
             "context" if context.is_none() => context = Some(transfer_context(&mut r)?),
             key => {
-                let slot = match key {
-                    "principal" => &mut principal,
-                    "action" => &mut action,
-                    "resource" => &mut resource,
-                    "resourceAccount" => &mut resource_account,
-                    _ => return None, // unknown or repeated
-                };
-                if slot.is_some() || r.tag().ok()? != STRING {
+                let slot = fields.empty_slot(key)?;
+                if r.tag().ok()? != STRING {
                     return None;
                 }
                 *slot = Some(r.str().ok()?);
@@ -271,10 +273,10 @@ pub(super) fn read_transfer(bytes: &[u8]) -> Option<Parts<'_>> {
         return None;
     }
     Some(Parts {
-        principal: Cow::Borrowed(principal?),
-        action: Cow::Borrowed(action?),
-        resource: Cow::Borrowed(resource?),
-        resource_account: resource_account.map(Cow::Borrowed),
+        principal: Cow::Borrowed(fields.principal?),
+        action: Cow::Borrowed(fields.action?),
+        resource: Cow::Borrowed(fields.resource?),
+        resource_account: fields.resource_account.map(Cow::Borrowed),
         session,
         context: context.unwrap_or_default(),
         spans: [Span::default(); 3],
