@@ -45,7 +45,8 @@ fn module() -> &'static (Engine, Module) {
     static MODULE: OnceLock<(Engine, Module)> = OnceLock::new();
     MODULE.get_or_init(|| {
         let path = std::env::var("PORTCULLIS_WASM").unwrap_or_else(|_| "../target/portcullis.wasm".into());
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("read the module {path}: {e} (set PORTCULLIS_WASM)"));
+        let bytes =
+            std::fs::read(&path).unwrap_or_else(|e| panic!("read the module {path}: {e} (set PORTCULLIS_WASM)"));
         let mut config = Config::new();
         config.consume_fuel(true);
         let engine = Engine::new(&config).expect("engine");
@@ -163,7 +164,8 @@ impl Guest {
         let mut store = Store::new(engine, limits);
         store.limiter(|limits| limits);
         store.set_fuel(FUEL).expect("fuel");
-        let instance = Linker::new(engine).instantiate(&mut store, module).expect("instantiate (the module has no imports)");
+        let instance =
+            Linker::new(engine).instantiate(&mut store, module).expect("instantiate (the module has no imports)");
         let mut guest = Guest { store, instance, blocks: Vec::new(), live: Vec::new(), handles: Vec::new() };
         // Most calls then have a real store to decide against.
         let (ptr, len) = guest.place(&Place::Fresh(Bytes::Text(governance_store().to_owned())));
@@ -275,7 +277,10 @@ impl Guest {
         } else if array_on_success {
             assert!(value.is_array(), "{name}: success but not an array: {text:.200}");
         } else if name == "pc_evaluate" {
-            assert!(matches!(value["decision"].as_str(), Some("Allow" | "Deny")), "{name}: success but no decision: {text:.200}");
+            assert!(
+                matches!(value["decision"].as_str(), Some("Allow" | "Deny")),
+                "{name}: success but no decision: {text:.200}"
+            );
         } else {
             assert_eq!(value["type"], "success", "{name}: returned {status} but answered {text:.200}");
         }
@@ -299,14 +304,22 @@ impl Guest {
                 if let Some((ptr, _)) = self.pick_block(*block) {
                     let status = self.call::<i32, i32>("pc_free", ptr as i32);
                     let was_live = self.live.iter().any(|&(p, _)| p == ptr);
-                    assert_eq!(status, if was_live { 0 } else { -1 }, "pc_free({ptr}) of a block that was live: {was_live}");
+                    assert_eq!(
+                        status,
+                        if was_live { 0 } else { -1 },
+                        "pc_free({ptr}) of a block that was live: {was_live}"
+                    );
                     self.live.retain(|&(p, _)| p != ptr);
                 }
             }
             Call::FreeAnywhere(ptr) => {
                 let status = self.call::<i32, i32>("pc_free", *ptr as i32);
                 let was_live = self.live.iter().any(|&(p, _)| p == *ptr);
-                assert_eq!(status, if was_live { 0 } else { -1 }, "pc_free({ptr}) of a block that was live: {was_live}");
+                assert_eq!(
+                    status,
+                    if was_live { 0 } else { -1 },
+                    "pc_free({ptr}) of a block that was live: {was_live}"
+                );
                 self.live.retain(|&(p, _)| p != *ptr);
             }
             Call::Load(place) => {
@@ -336,8 +349,7 @@ impl Guest {
                 let handle = self.handle(handle);
                 let (rp, rl) = self.place(requests);
                 let (np, nl) = self.now(now);
-                let status =
-                    self.call::<(i32, i32, i32, i32, i32), i32>("pc_evaluate_batch", (handle, rp, rl, np, nl));
+                let status = self.call::<(i32, i32, i32, i32, i32), i32>("pc_evaluate_batch", (handle, rp, rl, np, nl));
                 assert!(status == 0 || (-7..=-1).contains(&status), "pc_evaluate_batch returned {status}");
                 self.check_result("pc_evaluate_batch", status, true);
             }
