@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all --check
+# The fuzz targets and the Cedar comparison are workspaces of their own.
+rustfmt --check --edition 2021 fuzz/fuzz_targets/*.rs fuzz/src/lib.rs bench/native/src/lib.rs bench/native/benches/*.rs
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # Core is no_std + alloc and must build for the browser/gateway target alone.
 cargo build -p portcullis-core --no-default-features --target wasm32-unknown-unknown --locked
