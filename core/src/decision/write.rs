@@ -34,25 +34,7 @@ impl Sink for Escaped<'_> {
 impl Escaped<'_> {
     #[inline(never)]
     fn escape(&mut self, s: &str) {
-        for c in s.chars() {
-            match c {
-                '"' => self.0.push_str("\\\""),
-                '\\' => self.0.push_str("\\\\"),
-                '\n' => self.0.push_str("\\n"),
-                '\r' => self.0.push_str("\\r"),
-                '\t' => self.0.push_str("\\t"),
-                '\u{8}' => self.0.push_str("\\b"),
-                '\u{c}' => self.0.push_str("\\f"),
-                c if (c as u32) < 0x20 => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    let n = c as usize;
-                    self.0.push_str("\\u00");
-                    self.0.push(char::from(HEX.get(n >> 4).copied().unwrap_or(b'0')));
-                    self.0.push(char::from(HEX.get(n & 15).copied().unwrap_or(b'0')));
-                }
-                c => self.0.push(c),
-            }
-        }
+        crate::json::escape_into(self.0, s);
     }
 }
 

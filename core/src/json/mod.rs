@@ -199,8 +199,14 @@ impl Json {
 }
 
 /// `text` as a JSON string literal.
-pub(crate) fn write_string(out: &mut String, text: &str) {
+fn write_string(out: &mut String, text: &str) {
     out.push('"');
+    escape_into(out, text);
+    out.push('"');
+}
+
+/// Appends `text` escaped as JSON string contents (what JSON requires, no more).
+pub(crate) fn escape_into(out: &mut String, text: &str) {
     let mut rest = text;
     loop {
         let plain = crate::text::plain_prefix_len(rest.as_bytes());
@@ -224,7 +230,6 @@ pub(crate) fn write_string(out: &mut String, text: &str) {
         }
         rest = rest.get(plain + c.len_utf8()..).unwrap_or_default();
     }
-    out.push('"');
 }
 
 impl serde::Serialize for Json {
