@@ -108,28 +108,20 @@ impl Glob {
             Shape::Any => true,
             Shape::Exact(lit) => eq(lit.as_bytes(), input, self.fold),
             Shape::Prefix(lit) => input.get(..lit.len()).is_some_and(|head| eq(lit.as_bytes(), head, self.fold)),
-            _ => self.matches_other(input),
-        }
-    }
-
-    #[inline(never)]
-    fn matches_other(&self, input: &[u8]) -> bool {
-        match &self.shape {
-            Shape::Any => true,
-            Shape::Exact(lit) => eq(lit.as_bytes(), input, self.fold),
-            Shape::Prefix(lit) => input.get(..lit.len()).is_some_and(|head| eq(lit.as_bytes(), head, self.fold)),
             Shape::Suffix(lit) => input
                 .len()
                 .checked_sub(lit.len())
                 .and_then(|start| input.get(start..))
                 .is_some_and(|tail| eq(lit.as_bytes(), tail, self.fold)),
-            Shape::Contains(lit) => {
-                let lit = lit.as_bytes();
-                lit.is_empty() || input.windows(lit.len()).any(|window| eq(lit, window, self.fold))
-            }
+            Shape::Contains(lit) => contains(lit.as_bytes(), input, self.fold),
             Shape::General(pattern) => general(pattern.as_bytes(), input, self.fold),
         }
     }
+}
+
+#[inline(never)]
+fn contains(lit: &[u8], input: &[u8], fold: bool) -> bool {
+    lit.is_empty() || input.windows(lit.len()).any(|window| eq(lit, window, fold))
 }
 
 #[inline]
