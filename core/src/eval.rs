@@ -272,9 +272,10 @@ impl Scan<'_> {
         statement.conditions.iter().all(|c| c.evaluate(self.env)).then_some(fit)
     }
 
-    /// Records each applicable statement of a resource or trust policy (no
-    /// index: every statement is tested in full). An Allow plays `allowed`
-    /// with how the principal fits (anyone, when the statement names none).
+    /// Records each applicable statement of a resource, trust or session
+    /// policy (no index: every statement is tested in full). An Allow plays
+    /// `allowed` with how the principal fits (anyone, when the statement
+    /// names none).
     fn whole(
         &self,
         doc: &Policy,
@@ -443,15 +444,7 @@ impl Store {
         // The session policy.
         let session_policy = request.session.as_ref().and_then(|s| s.policy.as_ref());
         if let Some(doc) = session_policy {
-            scan.each(
-                doc,
-                (0..doc.statements.len()).map(|i| (i, ActionCheck::Full)),
-                &mut hits,
-                |statement, effect, _| Hit {
-                    matched: Matched { source: Source::Session, kind: PolicyKind::Session, statement, effect },
-                    role: if effect == Effect::Deny { Part::Deny } else { Part::Session },
-                },
-            );
+            scan.whole(doc, Source::Session, PolicyKind::Session, |_| Part::Session, &mut hits);
         }
 
         // Guardrails.
