@@ -76,8 +76,12 @@ fn check(store: &Store, requests: &[Value], writer: &mut CompactWriter, strings:
         let Ok(request) = Request::from_json_str(&r.to_string()) else { continue };
         let decision = store.evaluate(&request, None);
         let explained = decision.explain(store, &request);
+        // The record is appended after what the caller put first.
+        words.clear();
+        words.push(u32::MAX);
         writer.write(&explained, &mut words);
-        let ours = read(&words, strings);
+        assert_eq!(words.first(), Some(&u32::MAX));
+        let ours = read(&words[1..], strings);
         let theirs: Value = serde_json::from_str(&explained.to_json()).unwrap();
         assert_eq!(ours, theirs, "{r}");
         checked += 1;

@@ -40,8 +40,6 @@ pub const MAX_REMEMBERED: u32 = 1 << 16;
 #[derive(Debug, Default)]
 pub struct CompactWriter {
     ids: HashMap<Box<str>, u32>,
-    /// Ids of the fixed words (decision, reason, missing, alert names), by [`Fixed`] slot.
-    fixed: [Option<u32>; FIXED_SLOTS],
     /// The strings (and span) of a matched statement that depend only on the store.
     matched: HashMap<(Source, u32, u8, u8), [u32; 8]>,
     /// Ids handed out past [`MAX_REMEMBERED`] in the current record.
@@ -53,14 +51,12 @@ pub struct CompactWriter {
     text: String,
 }
 
-const FIXED_SLOTS: usize = 16;
-
 impl CompactWriter {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Writes the record of `explained` into `out` (replacing what it held).
+    /// Appends the record of `explained` to `out`.
     pub fn write(&mut self, explained: &Explained<'_>, out: &mut Vec<u32>) {
         self.one_off = 0;
         self.fresh.clear();
@@ -68,8 +64,8 @@ impl CompactWriter {
         let mut body = core::mem::take(&mut self.body);
         body.clear();
         let d = explained.decision;
-        body.push(self.fixed(usize::from(!d.allowed()), d.decision_str()));
-        body.push(self.fixed(2 + d.reason as usize, d.reason.as_str()));
+        body.push(self.id(d.decision_str()));
+        body.push(self.id(d.reason.as_str()));
         body.push(count(d.matched.len()));
         for m in d.matched.iter() {
             let key = memo_key(m);
@@ -82,7 +78,7 @@ impl CompactWriter {
         }
         body.push(count(d.alerts.len()));
         for alert in d.alerts.iter() {
-            body.push(self.fixed(13 + *alert as usize, alert.as_str()));
+            body.push(self.id(alert.as_str()));
         }
         let mut text = core::mem::take(&mut self.text);
         body.push(count(d.notes.len()));
@@ -93,13 +89,12 @@ impl CompactWriter {
         }
         body.push(count(d.missing.len()));
         for m in d.missing.iter() {
-            body.push(self.fixed(5 + *m as usize, m.as_str()));
+            body.push(self.id(m.as_str()));
         }
         text.clear();
         explained.write_summary(&mut text);
         body.push(self.id(&text));
         self.text = text;
-        out.clear();
         out.reserve(1 + self.fresh.len() + body.len());
         out.push(self.fresh_count);
         out.extend_from_slice(&self.fresh);
@@ -137,18 +132,6 @@ impl CompactWriter {
             self.matched.insert(k, strings);
         }
         strings
-    }
-
-    /// The id of one of the fixed words, looked up once.
-    fn fixed(&mut self, slot: usize, text: &'static str) -> u32 {
-        if let Some(Some(id)) = self.fixed.get(slot) {
-            return *id;
-        }
-        let id = self.id(text);
-        if let Some(cell) = self.fixed.get_mut(slot).filter(|_| id < MAX_REMEMBERED) {
-            *cell = Some(id);
-        }
-        id
     }
 
     /// The id of `text`, announcing it in the new-strings section when the
