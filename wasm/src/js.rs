@@ -116,9 +116,20 @@ fn owned_answer(answer: Result<String, Failure>) -> Result<String, JsValue> {
     answer.map(|json| String::from(json.as_str())).map_err(|f| throw(&f))
 }
 
-/// Writes a decision (made in the scratch arena) as a compact record after
-/// its length, and returns the record's address; or keeps the failure
-/// answer and returns 0.
+/// Decides the request `read` gives; runs in the scratch arena.
+fn decide(
+    store: &Store,
+    now: Option<Instant>,
+    read: impl FnOnce() -> Result<Request, Failure>,
+) -> Result<(Request, Decision), Failure> {
+    let request = read()?;
+    let decision = store.evaluate(&request, now);
+    Ok((request, decision))
+}
+
+/// Writes a decision (made in the scratch arena) into `record` as its length
+/// in words, then its compact record, and returns the address; or keeps the
+/// failure answer and returns 0.
 fn write_record(
     store: &Store,
     decided: Result<(Request, Decision), Failure>,
@@ -126,11 +137,9 @@ fn write_record(
     record: &mut Vec<u32>,
     failure: &mut String,
 ) -> usize {
-    match write_decided(store, decided, writer, record) {
-        Ok(()) => {
-            record.insert(0, words(record.len()));
-            record.as_ptr() as usize
-        }
+    record.clear();
+    match append_record(store, decided, writer, record) {
+        Ok(()) => record.as_ptr() as usize,
         Err(f) => {
             *failure = f.to_json();
             0
@@ -138,17 +147,23 @@ fn write_record(
     }
 }
 
-/// Writes a decision (made in the scratch arena) as a compact record into
-/// `record`. Runs after the arena closes: the writer's tables outlive the
-/// call, so they must not grow from the arena.
-fn write_decided(
+/// Appends a decision (made in the scratch arena) to `out`: its length in
+/// words, then its compact record. Runs after the arena closes: the writer's
+/// tables outlive the call, so they must not grow from the arena.
+fn append_record(
     store: &Store,
     decided: Result<(Request, Decision), Failure>,
     writer: &mut CompactWriter,
-    record: &mut Vec<u32>,
+    out: &mut Vec<u32>,
 ) -> Result<(), Failure> {
     let (request, decision) = decided?;
-    writer.write(&decision.explain(store, &request), record);
+    let length_at = out.len();
+    out.push(0);
+    writer.write(&decision.explain(store, &request), out);
+    let length = words(out.len() - length_at - 1);
+    if let Some(slot) = out.get_mut(length_at) {
+        *slot = length;
+    }
     Ok(())
 }
 
@@ -197,11 +212,7 @@ impl WasmStore {
         let WasmStore { store, record, writer, failure, .. } = self;
         let now = instant(now_ms);
         scratch(
-            || {
-                let request = api::parse_request(request)?;
-                let decision = store.evaluate(&request, now);
-                Ok((request, decision))
-            },
+            || decide(store, now, || api::parse_request(request)),
             |decided| write_record(store, decided, writer, record, failure),
         )
     }
@@ -252,11 +263,7 @@ impl WasmStore {
         let bytes = transfer.get(..len).unwrap_or_default();
         let now = instant(now_ms);
         scratch(
-            || {
-                let request = request_from_transfer(bytes)?;
-                let decision = store.evaluate(&request, now);
-                Ok((request, decision))
-            },
+            || decide(store, now, || request_from_transfer(bytes)),
             |decided| write_record(store, decided, writer, record, failure),
         )
     }
@@ -270,7 +277,7 @@ impl WasmStore {
     /// batch as a whole is refused (`takeFailure` says why).
     #[wasm_bindgen(js_name = evaluateManyTransferred)]
     pub fn evaluate_many_transferred(&mut self, len: usize, now_ms: Option<f64>) -> usize {
-        let WasmStore { store, transfer, record, batch, writer, failure } = self;
+        let WasmStore { store, transfer, batch, writer, failure, .. } = self;
         let now = instant(now_ms);
         let mut reader = portcullis_core::transfer::Reader::new(transfer.get(..len).unwrap_or_default());
         let count = match batch_count(&mut reader) {
@@ -293,24 +300,14 @@ impl WasmStore {
                 }
             };
             let decided = scratch(
-                || {
-                    let request = request_from_item(item)?;
-                    let decision = store.evaluate(&request, now);
-                    Ok((request, decision))
-                },
-                |decided| write_decided(store, decided, writer, record),
+                || decide(store, now, || request_from_item(item)),
+                |decided| append_record(store, decided, writer, batch),
             );
-            match decided {
-                Ok(()) => {
-                    batch.push(words(record.len()));
-                    batch.extend_from_slice(record);
-                }
-                Err(f) => {
-                    batch.push(0);
-                    failures.push(if failed == 0 { '[' } else { ',' });
-                    failures.push_str(&f.to_json());
-                    failed += 1;
-                }
+            if let Err(f) = decided {
+                batch.push(0);
+                failures.push(if failed == 0 { '[' } else { ',' });
+                failures.push_str(&f.to_json());
+                failed += 1;
             }
         }
         if failed > 0 {
