@@ -111,11 +111,10 @@ impl<'a> Cursor<'a> {
     /// One context value (after whitespace), or `None` to give up.
     fn context_value(&mut self) -> Option<ContextValue> {
         self.skip_ws();
-        let one = |text: &str| (text.len() <= limits::MAX_PATTERN_BYTES).then(|| String::from(text));
         match self.peek()? {
-            b'"' => one(self.plain()?.0).map(ContextValue::One),
-            b't' | b'f' => one(self.boolean()?).map(ContextValue::One),
-            b'0'..=b'9' => one(self.small_integer()?).map(ContextValue::One),
+            b'"' => one_value(self.plain()?.0).map(ContextValue::One),
+            b't' | b'f' => one_value(self.boolean()?).map(ContextValue::One),
+            b'0'..=b'9' => one_value(self.small_integer()?).map(ContextValue::One),
             b'[' => {
                 self.at += 1;
                 let mut values = Vec::new();
@@ -128,7 +127,7 @@ impl<'a> Cursor<'a> {
                     if values.len() >= limits::MAX_CONTEXT_VALUES {
                         return None;
                     }
-                    values.push(one(self.plain()?.0)?);
+                    values.push(one_value(self.plain()?.0)?);
                     if !self.next_or(b']')? {
                         return Some(ContextValue::Many(values));
                     }
@@ -313,12 +312,11 @@ fn transfer_context(r: &mut crate::transfer::Reader<'_>) -> Option<Context> {
     if count > limits::MAX_CONTEXT_KEYS {
         return None;
     }
-    let one = |text: &str| (text.len() <= limits::MAX_PATTERN_BYTES).then(|| String::from(text));
     let mut entries: Vec<(String, ContextValue)> = Vec::with_capacity(count);
     for _ in 0..count {
         let key = r.str().ok()?;
         let value = match r.tag().ok()? {
-            STRING => ContextValue::One(one(r.str().ok()?)?),
+            STRING => ContextValue::One(one_value(r.str().ok()?)?),
             TRUE => ContextValue::One(String::from("true")),
             FALSE => ContextValue::One(String::from("false")),
             NUMBER => {
@@ -335,7 +333,7 @@ fn transfer_context(r: &mut crate::transfer::Reader<'_>) -> Option<Context> {
                     if r.tag().ok()? != STRING {
                         return None;
                     }
-                    values.push(one(r.str().ok()?)?);
+                    values.push(one_value(r.str().ok()?)?);
                 }
                 ContextValue::Many(values)
             }
@@ -347,6 +345,11 @@ fn transfer_context(r: &mut crate::transfer::Reader<'_>) -> Option<Context> {
         entries.push((String::from(key), value));
     }
     Some(Context { entries })
+}
+
+/// A context value's text, or `None` (the rules then say it is too long).
+fn one_value(text: &str) -> Option<String> {
+    (text.len() <= limits::MAX_PATTERN_BYTES).then(|| String::from(text))
 }
 
 /// The decimal text of a non-negative whole number below 2^53, else `None`.
@@ -367,29 +370,10 @@ fn small_integer_text(v: f64) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{from_json, Context, Parts};
+    use super::super::{from_json, parts_view as view};
     use crate::json::{self, JsonLimits};
     use alloc::string::String;
     use alloc::vec::Vec;
-
-    type Session = Option<(Option<String>, Option<(String, super::Span)>, bool)>;
-    type View = (String, String, String, Option<String>, Session, Vec<(String, super::ContextValue)>, [super::Span; 3]);
-
-    fn view(p: &Parts<'_>) -> View {
-        let context = |c: &Context| c.iter().map(|(k, v)| (String::from(k), v.clone())).collect();
-        (
-            String::from(&*p.principal),
-            String::from(&*p.action),
-            String::from(&*p.resource),
-            p.resource_account.as_deref().map(String::from),
-            p.session.as_ref().map(|s| {
-                let name = s.name.as_deref().map(String::from);
-                (name, s.issued_at.as_ref().map(|(t, span)| (String::from(&**t), *span)), s.policy.is_some())
-            }),
-            context(&p.context),
-            p.spans,
-        )
-    }
 
     /// Wherever the fast reader reads a text, the rules over its JSON read the same.
     #[test]

@@ -287,21 +287,29 @@ pub fn transfer_readers_agree(bytes: &[u8]) -> Option<bool> {
     Some(from_json::parts(&json).is_ok_and(|rules| parts_view(&fast) == parts_view(&rules)))
 }
 
-#[cfg(feature = "fuzzing")]
+/// What a reader made of a request, to compare readers (tests and fuzzing).
+#[cfg(any(test, feature = "fuzzing"))]
 type PartsView<'a> = (
-    &'a str,
-    &'a str,
-    &'a str,
+    [&'a str; 3],
     Option<&'a str>,
-    Option<(Option<&'a str>, Option<&'a str>, bool)>,
+    Option<(Option<&'a str>, Option<(&'a str, Span)>, bool)>,
     Vec<(&'a str, &'a ContextValue)>,
+    [Span; 3],
 );
 
-#[cfg(feature = "fuzzing")]
+#[cfg(any(test, feature = "fuzzing"))]
 fn parts_view<'a>(p: &'a Parts<'_>) -> PartsView<'a> {
-    let session =
-        p.session.as_ref().map(|s| (s.name.as_deref(), s.issued_at.as_ref().map(|(t, _)| &**t), s.policy.is_some()));
-    (&p.principal, &p.action, &p.resource, p.resource_account.as_deref(), session, p.context.iter().collect())
+    let session = p
+        .session
+        .as_ref()
+        .map(|s| (s.name.as_deref(), s.issued_at.as_ref().map(|(t, span)| (&**t, *span)), s.policy.is_some()));
+    (
+        [&p.principal, &p.action, &p.resource],
+        p.resource_account.as_deref(),
+        session,
+        p.context.iter().collect(),
+        p.spans,
+    )
 }
 
 /// "Now" from the context: `aws:CurrentTime`, else `acs:CurrentTime`, else
