@@ -31,9 +31,9 @@ enum Segment {
     Index(usize),
 }
 
-/// A cursor over JSON text. [`parse`] reads a whole value with it; readers of
-/// one known shape (requests) drive it token by token and keep its errors,
-/// spans and pointers.
+/// A cursor over JSON text. [`parse`] reads a whole value with it; the batch
+/// reader (`api::evaluate_batch_json_str`) steps over each request with it,
+/// keeping its errors, spans and pointers.
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     text: &'a str,
@@ -82,7 +82,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The JSON pointer of the current place (only built for errors).
-    pub(crate) fn pointer(&self) -> String {
+    fn pointer(&self) -> String {
         let mut out = String::new();
         for segment in &self.path {
             match *segment {
@@ -115,7 +115,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub(crate) fn syntax(&self, message: &str, start: usize, end: usize) -> Fail {
+    fn syntax(&self, message: &str, start: usize, end: usize) -> Fail {
         Fail::new(JsonError::Syntax {
             message: String::from(message),
             span: Span::new(start, end),
@@ -145,7 +145,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    pub(crate) fn value(&mut self) -> Result<Json, Fail> {
+    fn value(&mut self) -> Result<Json, Fail> {
         match self.peek() {
             Some(b'{') => self.object(),
             Some(b'[') => self.array(),
@@ -220,7 +220,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub(crate) fn enter(&mut self, start: usize) -> Result<(), Fail> {
+    fn enter(&mut self, start: usize) -> Result<(), Fail> {
         self.depth += 1;
         if self.depth > self.limits.max_depth {
             return Err(Fail::new(JsonError::TooDeep {
@@ -335,7 +335,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a number at the cursor and returns it as written.
-    pub(crate) fn number_text(&mut self) -> Result<&'a str, Fail> {
+    fn number_text(&mut self) -> Result<&'a str, Fail> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -378,7 +378,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a string literal at the cursor (which is on `"`): borrowed from
     /// the text when it has no escapes.
-    pub(crate) fn string_cow(&mut self) -> Result<Cow<'a, str>, Fail> {
+    fn string_cow(&mut self) -> Result<Cow<'a, str>, Fail> {
         let start = self.pos;
         self.pos += 1;
         self.pos += crate::text::plain_prefix_len(self.bytes.get(self.pos..).unwrap_or_default());
