@@ -77,7 +77,8 @@ struct ScratchThenDlmalloc;
 // SAFETY: arena blocks are disjoint ranges of one live dlmalloc block, aligned
 // as asked and within its bounds (`Arena::bump`); a block is reused only after
 // the next `scratch` starts, `scratch` returns only data copied out of the
-// arena, and no `scratch` starts while its `copy_out` reads the arena. Every other block goes to dlmalloc with the caller's layout.
+// arena, and no `scratch` starts while its `copy_out` reads the arena. Every
+// other block goes to dlmalloc with the caller's layout.
 unsafe impl GlobalAlloc for ScratchThenDlmalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         match ARENA.bump(layout) {
