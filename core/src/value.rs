@@ -424,9 +424,10 @@ fn parse_v6(text: &str) -> Option<u128> {
     if tail.is_some_and(|t| t.contains("::")) {
         return None;
     }
-    let head_groups = groups(head)?;
+    // A dotted IPv4 ends the address: it may close the head only when no `::` follows.
+    let head_groups = groups(head, tail.is_none())?;
     let tail_groups = match tail {
-        Some(t) => groups(t)?,
+        Some(t) => groups(t, true)?,
         None => Vec::new(),
     };
     let total = head_groups.len() + tail_groups.len();
@@ -447,8 +448,9 @@ fn parse_v6(text: &str) -> Option<u128> {
     Some(bits | low)
 }
 
-/// Colon-separated 16-bit groups; the last may be a dotted IPv4 address.
-fn groups(text: &str) -> Option<Vec<u16>> {
+/// Colon-separated 16-bit groups; with `ends_address`, the last may be a
+/// dotted IPv4 address.
+fn groups(text: &str, ends_address: bool) -> Option<Vec<u16>> {
     let mut out = Vec::new();
     if text.is_empty() {
         return Some(out);
@@ -456,7 +458,7 @@ fn groups(text: &str) -> Option<Vec<u16>> {
     let parts: Vec<&str> = text.split(':').collect();
     let count = parts.len();
     for (i, part) in parts.into_iter().enumerate() {
-        if i + 1 == count && part.contains('.') {
+        if ends_address && i + 1 == count && part.contains('.') {
             let v4 = parse_v4(part)?;
             out.push(u16::try_from(v4 >> 16).ok()?);
             out.push(u16::try_from(v4 & 0xffff).ok()?);
@@ -593,10 +595,15 @@ mod tests {
             "gggg::1",
             "not-an-ip",
             "1.2.3.4/-1",
+            // A dotted IPv4 part only ends an address (found by the proptest against std).
+            "0:0.0.0.0::",
+            "1.2.3.4::",
+            "::1.2.3.4:1",
         ] {
             assert!(Cidr::parse(bad).is_none(), "{bad}");
         }
         assert_eq!(IpAddr::parse("::ffff:1.2.3.4").unwrap().bits, 0xffff_0102_0304);
+        assert_eq!(IpAddr::parse("1:2:3:4:5:6:1.2.3.4").unwrap().bits & 0xffff_ffff, 0x0102_0304);
         assert_eq!(IpAddr::parse("1:2:3:4:5:6:7:8").unwrap().bits >> 112, 1);
         assert_eq!(
             IpAddr::parse("2001:db8:1234:5678:abcd::1").unwrap().bits,
