@@ -4,7 +4,6 @@
 //! failures carry `errors` (diagnostics), successes carry what was asked for.
 //! A decision itself is the Decision JSON of DESIGN.md.
 
-use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -97,6 +96,25 @@ pub fn evaluate_json_str(store: &Store, text: &str, now: Option<Instant>) -> Res
 /// request, its Decision JSON or a failure object; one bad request does not
 /// spoil the others.
 pub fn evaluate_batch_json_str(store: &Store, text: &str, now: Option<Instant>) -> Result<String, Failure> {
+    evaluate_batch_json_with(store, text, now, |decide, out| out.push_str(&decide()))
+}
+
+/// [`evaluate_batch_json_str`], with each request's decision run by `each`:
+/// it calls `decide` and appends what it answers (the Decision JSON or
+/// failure object of one request, or nothing) to `out`. A host with a
+/// scratch allocator runs every `decide` in it, so that a batch reuses the
+/// scratch memory of one decision instead of holding all of them at once.
+///
+/// The array must be well-formed JSON (a request in it may still be invalid,
+/// which only its answer says). Most requests are read by the fast reader,
+/// which also finds where they end; the others are first stepped over by the
+/// JSON reader (which says where the array is broken) and then read alone.
+pub fn evaluate_batch_json_with(
+    store: &Store,
+    text: &str,
+    now: Option<Instant>,
+    mut each: impl FnMut(&dyn Fn() -> String, &mut String),
+) -> Result<String, Failure> {
     if text.len() > limits::MAX_BATCH_BYTES {
         return Err(Failure::new(alloc::vec![Diagnostic::error(
             "limit-batch",
@@ -104,51 +122,33 @@ pub fn evaluate_batch_json_str(store: &Store, text: &str, now: Option<Instant>) 
         )
         .with_help("split the batch")]));
     }
-    let items = batch_items(text).map_err(|d| Failure::new(alloc::vec![*d]))?;
-    let mut out = String::with_capacity(items.len() * 256 + 2);
-    out.push('[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        match evaluate_json_str(store, item, now) {
-            Ok(decision) => out.push_str(&decision),
-            Err(failure) => out.push_str(&failure.to_json()),
-        }
-    }
-    out.push(']');
-    Ok(out)
-}
-
-/// The texts of the requests in a JSON array; the array must be well-formed
-/// JSON (a request in it may still be invalid, which only its answer says).
-fn batch_items(text: &str) -> Result<Vec<&str>, Box<Diagnostic>> {
-    let help = "pass `[{\"principal\": ..., \"action\": ..., \"resource\": ...}, ...]`";
     let mut r =
         json::Reader::new(text, JsonLimits { max_bytes: limits::MAX_BATCH_BYTES, max_depth: limits::MAX_JSON_DEPTH });
-    let located = |mut d: Diagnostic| {
+    let failed = |mut d: Diagnostic| {
         diag::locate_all(text, core::slice::from_mut(&mut d));
-        Box::new(d)
+        Failure::new(alloc::vec![d])
     };
     r.skip_ws();
     if r.peek() != Some(b'[') {
         let span = crate::diag::Span::new(r.pos(), r.pos() + 1);
-        return Err(located(
+        return Err(failed(
             Diagnostic::error("invalid-request", "the batch is not a JSON array of requests")
-                .with_help(help)
+                .with_help("pass `[{\"principal\": ..., \"action\": ..., \"resource\": ...}, ...]`")
                 .at("", span),
         ));
     }
-    let mut items = Vec::new();
     r.bump();
+    // A Decision JSON is about as long as its request.
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('[');
     r.skip_ws();
     if r.peek() == Some(b']') {
         r.bump();
     } else {
-        loop {
+        for index in 0.. {
             r.skip_ws();
-            if items.len() >= limits::MAX_BATCH {
-                return Err(located(
+            if index >= limits::MAX_BATCH {
+                return Err(failed(
                     Diagnostic::error(
                         "limit-batch",
                         alloc::format!("more than {} requests in one batch", limits::MAX_BATCH),
@@ -156,11 +156,29 @@ fn batch_items(text: &str) -> Result<Vec<&str>, Box<Diagnostic>> {
                     .with_help("split the batch"),
                 ));
             }
+            if index > 0 {
+                out.push(',');
+            }
             let start = r.pos();
-            r.enter_index(items.len());
-            r.skip_value().map_err(|e| located(e.into_diagnostic()))?;
-            r.leave();
-            items.push(r.since(start));
+            let read_len = core::cell::Cell::new(None);
+            let fast = || match Request::from_json_prefix(text.get(start..).unwrap_or_default()) {
+                Some((request, len)) => {
+                    read_len.set(Some(len));
+                    answer(store, request.map_err(|e| Failure::new(e.diagnostics)), now)
+                }
+                None => String::new(),
+            };
+            each(&fast, &mut out);
+            match read_len.get() {
+                Some(len) => r.skip_bytes(len),
+                None => {
+                    r.enter_index(index);
+                    r.skip_value().map_err(|e| failed(e.into_diagnostic()))?;
+                    r.leave();
+                    let item = r.since(start);
+                    each(&|| answer(store, parse_request(item), now), &mut out);
+                }
+            }
             r.skip_ws();
             match r.peek() {
                 Some(b',') => r.bump(),
@@ -168,12 +186,24 @@ fn batch_items(text: &str) -> Result<Vec<&str>, Box<Diagnostic>> {
                     r.bump();
                     break;
                 }
-                _ => return Err(located(r.unexpected("`,` or `]`").into_diagnostic())),
+                _ => return Err(failed(r.unexpected("`,` or `]`").into_diagnostic())),
             }
         }
     }
-    r.finish().map_err(|e| located(e.into_diagnostic()))?;
-    Ok(items)
+    r.finish().map_err(|e| failed(e.into_diagnostic()))?;
+    out.push(']');
+    Ok(out)
+}
+
+/// The Decision JSON of a read request, or the failure object of one that was not.
+fn answer(store: &Store, request: Result<Request, Failure>, now: Option<Instant>) -> String {
+    match request {
+        Ok(request) => {
+            let decision = store.evaluate(&request, now);
+            decision_json(store, &request, &decision)
+        }
+        Err(failure) => failure.to_json(),
+    }
 }
 
 /// What a checked text turned out to be.
@@ -329,7 +359,63 @@ pub fn version_json() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{check, validate, CheckedKind};
+    use alloc::format;
+    use alloc::vec::Vec;
+
+    use super::{check, evaluate_batch_json_str, evaluate_json_str, load, validate, CheckedKind};
+
+    /// A batch answers for each request what a single call answers, whether
+    /// the fast reader takes the request (and finds its end) or not.
+    #[test]
+    fn a_batch_answers_each_request_as_a_single_call_would() {
+        let store = load(
+            r#"{"account": "111122223333", "policies": {"P": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*",
+                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}},
+                "users": {"alice": {"policies": ["P"]}}}"#,
+        )
+        .unwrap_or_else(|f| panic!("{}", f.to_json()));
+        let items = [
+            // Plain: the fast reader's.
+            r#"{"principal":"user/alice","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:MultiFactorAuthPresent":true}}"#,
+            r#" { "principal" : "user/alice", "action": "s3:GetObject", "resource": "*", "context": {"aws:TagKeys": ["a", "b"]} } "#,
+            // An escape, a null and a nested value: the careful path.
+            r#"{"principal":"user/alice","action":"s3:GetObject","resource":"*","context":{"aws:MultiFactorAuthPresent":"true"}}"#,
+            r#"{"principal":"user/alice","action":"s3:GetObject","resource":"*","context":{"aws:SourceIp":null}}"#,
+            r#"{"principal":"user/alice","action":"s3:GetObject","resource":"*","context":{"a":{"b":[1]}}}"#,
+            // Invalid requests, on either path: a failure object for each.
+            r#"{"principal":"user/alice","action":"s3GetObject","resource":"*"}"#,
+            r#"{"principal":"user/alice","action":"s3:GetObject","resource":"*","session":{"issuedAt":"yesterday"}}"#,
+            r#"{"principal":"user/alice","action":"s3:GetObject","resource":"*","extra":1}"#,
+            r#"[1, 2]"#,
+            r#""text""#,
+        ];
+        let singles: Vec<_> = items
+            .iter()
+            .map(|item| evaluate_json_str(&store, item, None).unwrap_or_else(|failure| failure.to_json()))
+            .collect();
+        assert!(singles[0].contains(r#""decision":"Allow""#), "{}", singles[0]);
+        assert!(singles[5].contains(r#""type":"failure""#), "{}", singles[5]);
+        let batch = format!("[\n{}\n]", items.join(",\n"));
+        let answer = evaluate_batch_json_str(&store, &batch, None).unwrap_or_else(|f| panic!("{}", f.to_json()));
+        assert_eq!(answer, format!("[{}]", singles.join(",")));
+        assert_eq!(evaluate_batch_json_str(&store, " [ ] ", None).ok().as_deref(), Some("[]"));
+
+        // A broken array fails as a whole, at its place, even after good requests.
+        for (broken, at) in [
+            (format!("[{},]", items[0]), "/1"),
+            (format!("[{} {}]", items[0], items[1]), ""),
+            (format!("[{},{{\"principal\":}}]", items[0]), "/1"),
+            (format!("[{}", items[0]), ""),
+            (format!("[{}] x", items[0]), ""),
+            (format!("{{\"requests\": [{}]}}", items[0]), ""),
+        ] {
+            let failure = evaluate_batch_json_str(&store, &broken, None).expect_err(&broken);
+            let first = failure.errors.first().unwrap_or_else(|| panic!("{broken}: no error"));
+            assert_eq!(first.path, at, "{broken}: {first:?}");
+            assert!(first.line > 0, "{broken}: {first:?}");
+        }
+    }
 
     #[test]
     fn validate_is_check_without_the_policy_checks() {

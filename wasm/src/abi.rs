@@ -236,8 +236,12 @@ exports! {
         let store = state.store(handle)?;
         let text = state.text(ptr, len, "batch")?;
         let now = state.now(now_ptr, now_len)?;
-        crate::arena::scratch(|| api::evaluate_batch_json_str(store, text, now).map_err(Fail::engine), owned)
-            .map(Answer::json)
+        // Each decision in the scratch arena (reclaimed before the next one);
+        // the answer array outside it.
+        let each = |decide: &dyn Fn() -> String, out: &mut String| {
+            crate::arena::scratch(decide, |json| out.push_str(&json));
+        };
+        api::evaluate_batch_json_with(store, text, now, each).map(Answer::json).map_err(Fail::engine)
     }
 
     /// Checks a store or one policy document given as source text. Result:
@@ -275,14 +279,6 @@ fn owned_in(mut buffer: String, result: Result<String, Fail>) -> Result<String, 
     match result {
         Ok(json) => Ok(keep(&json)),
         Err(Fail { code, json }) => Err(Fail { code, json: keep(&json) }),
-    }
-}
-
-/// Copies an answer made in the scratch arena into memory of its own.
-fn owned(result: Result<String, Fail>) -> Result<String, Fail> {
-    match result {
-        Ok(json) => Ok(json.as_str().into()),
-        Err(Fail { code, json }) => Err(Fail { code, json: json.as_str().into() }),
     }
 }
 

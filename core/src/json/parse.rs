@@ -32,7 +32,7 @@ enum Segment {
 }
 
 /// A cursor over JSON text. [`parse`] reads a whole value with it; the batch
-/// reader (`api::evaluate_batch_json_str`) steps over each request with it,
+/// reader (`api::evaluate_batch_json_with`) steps over requests with it,
 /// keeping its errors, spans and pointers.
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
@@ -66,6 +66,11 @@ impl<'a> Reader<'a> {
             return Err(self.syntax("unexpected text after the JSON value", self.pos, self.bytes.len()));
         }
         Ok(())
+    }
+
+    /// Steps over `len` bytes the caller has read another way.
+    pub(crate) fn skip_bytes(&mut self, len: usize) {
+        self.pos = self.pos.saturating_add(len).min(self.bytes.len());
     }
 
     pub(crate) fn enter_index(&mut self, index: usize) {

@@ -210,6 +210,21 @@ impl<T> Fields<T> {
 
 /// The parts of a plain request, or `None` for the careful path.
 pub(super) fn read(text: &str) -> Option<Parts<'_>> {
+    read_object::<true>(text, &mut 0)
+}
+
+/// The parts of the plain request that `text` starts with, and in `len`
+/// where it ends (whatever follows is the caller's); or `None` for the
+/// careful path.
+pub(super) fn read_prefix<'a>(text: &'a str, len: &mut usize) -> Option<Parts<'a>> {
+    read_object::<false>(text, len)
+}
+
+/// [`read`] (`WHOLE`: nothing but whitespace may follow) or [`read_prefix`];
+/// one body, made twice, because a wrapper that checks what follows costs
+/// the single decision a copy of the parts.
+#[inline(always)]
+fn read_object<'a, const WHOLE: bool>(text: &'a str, len: &mut usize) -> Option<Parts<'a>> {
     let mut c = Cursor { text, bytes: text.as_bytes(), at: 0 };
     let mut fields = Fields::EMPTY;
     let (mut session, mut context) = (None, None);
@@ -226,12 +241,15 @@ pub(super) fn read(text: &str) -> Option<Parts<'_>> {
             break;
         }
     }
-    c.skip_ws();
-    if c.at != text.len() {
-        return None;
-    }
     let ((principal, principal_span), (action, action_span), (resource, resource_span)) =
         (fields.principal?, fields.action?, fields.resource?);
+    if WHOLE {
+        c.skip_ws();
+        if c.at != text.len() {
+            return None;
+        }
+    }
+    *len = c.at;
     Some(Parts {
         principal: Cow::Borrowed(principal),
         action: Cow::Borrowed(action),

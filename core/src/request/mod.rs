@@ -380,6 +380,21 @@ impl Request {
         })
     }
 
+    /// The request that `text` starts with (the next item of a batch) and
+    /// the length of its text, when the fast reader takes it (problems carry
+    /// places in that text); `None` when the request needs the careful path
+    /// of [`Request::from_json_str`], on its text as found another way.
+    pub(crate) fn from_json_prefix(text: &str) -> Option<(Result<Request, RequestError>, usize)> {
+        let mut len = 0;
+        let parts = fast::read_prefix(text, &mut len)?;
+        let item = text.get(..len).filter(|item| item.len() <= limits::MAX_REQUEST_BYTES)?;
+        let request = Request::assemble(parts).map_err(|mut e| {
+            diag::locate_all(item, &mut e.diagnostics);
+            e
+        });
+        Some((request, len))
+    }
+
     /// A request from a value in the transfer form ([`crate::transfer`]), as
     /// the npm package hands over JavaScript objects. Problems carry a JSON
     /// pointer.

@@ -61,6 +61,33 @@ fn batches_do_not_grow_memory() {
     assert_eq!(g.memory_bytes(), after_warm_up, "memory grew over 100,000 decisions in batches");
 }
 
+/// A batch amortises the calls: its work per decision is at most that of
+/// single calls (wasmtime fuel, which does not depend on the machine's load).
+/// Before each decision had its own scratch memory, a batch of 100 overflowed
+/// it into the general allocator and took twice as long per decision.
+#[test]
+fn a_batch_does_no_more_work_per_decision_than_single_calls() {
+    let (mut g, handle, requests) = medium();
+    let chunk = &requests[..100];
+    let texts: Vec<&str> = chunk.iter().map(|r| std::str::from_utf8(r).unwrap()).collect();
+    let batch = format!("[{}]", texts.join(","));
+    let mut out = Vec::new();
+    for r in chunk {
+        g.evaluate_into(handle, r, &mut out).unwrap();
+    }
+    assert_eq!(g.evaluate_batch(handle, batch.as_bytes(), None).unwrap().code, code::OK);
+    let before = g.store.get_fuel().unwrap();
+    for r in chunk {
+        assert_eq!(g.evaluate_into(handle, r, &mut out).unwrap(), code::OK);
+    }
+    let single = before - g.store.get_fuel().unwrap();
+    let before = g.store.get_fuel().unwrap();
+    assert_eq!(g.evaluate_batch(handle, batch.as_bytes(), None).unwrap().code, code::OK);
+    let batched = before - g.store.get_fuel().unwrap();
+    println!("fuel for 100 decisions: {single} in single calls, {batched} in one batch");
+    assert!(batched <= single, "a batch of 100 used {batched} fuel, single calls {single}");
+}
+
 #[test]
 fn a_thousand_load_free_cycles_do_not_grow_memory() {
     let mut g = crate::guest();
