@@ -119,10 +119,30 @@ const NANOS: i128 = 1_000_000_000;
 
 impl Instant {
     pub fn from_unix_seconds(seconds: i64) -> Instant {
-        Instant(i128::from(seconds) * NANOS)
+        Instant::from_parts(seconds, 0)
+    }
+
+    /// `seconds` since the epoch plus `nanos`. In 64-bit arithmetic when it
+    /// fits (any time within 292 years of 1970), because on Wasm a 128-bit
+    /// multiplication is a call to a software routine.
+    fn from_parts(seconds: i64, nanos: i64) -> Instant {
+        const NANOS_64: i64 = 1_000_000_000;
+        // A range test, not `checked_mul`, whose overflow check is itself a
+        // 128-bit multiplication on Wasm.
+        const FITS: i64 = i64::MAX / NANOS_64 - 1;
+        if (-FITS..=FITS).contains(&seconds) && (0..NANOS_64).contains(&nanos) {
+            Instant(i128::from(seconds * NANOS_64 + nanos))
+        } else {
+            Instant(i128::from(seconds) * NANOS + i128::from(nanos))
+        }
     }
 
     pub fn unix_seconds(self) -> i64 {
+        const NANOS_64: i64 = 1_000_000_000;
+        // 64-bit division when it fits, as in `from_parts`.
+        if let Ok(nanos) = i64::try_from(self.0) {
+            return nanos.div_euclid(NANOS_64);
+        }
         i64::try_from(self.0.div_euclid(NANOS)).unwrap_or(if self.0 < 0 { i64::MIN } else { i64::MAX })
     }
 
@@ -165,13 +185,14 @@ fn parse_epoch(text: &str) -> Option<Instant> {
     if digits.contains('.') && frac.is_empty() {
         return None;
     }
-    let secs: i128 = whole.parse().ok()?;
-    let mut nanos: i128 = 0;
+    // At most 12 digits: an i64.
+    let secs: i64 = whole.parse().ok()?;
+    let mut nanos: i64 = 0;
     for (i, d) in frac.bytes().enumerate() {
-        let digit = i128::from(d.checked_sub(b'0').filter(|d| *d <= 9)?);
-        nanos += digit * 10i128.pow(8 - u32::try_from(i).ok()?);
+        let digit = i64::from(d.checked_sub(b'0').filter(|d| *d <= 9)?);
+        nanos += digit * 10i64.pow(8 - u32::try_from(i).ok()?);
     }
-    let total = secs * NANOS + nanos;
+    let total = Instant::from_parts(secs, nanos).0;
     Some(Instant(if negative { -total } else { total }))
 }
 
@@ -216,7 +237,7 @@ fn parse_iso(bytes: &[u8]) -> Option<Instant> {
     let minute = digits_at(bytes, pos + 4, 2)?;
     pos += 6;
     let mut second = 0;
-    let mut nanos: i128 = 0;
+    let mut nanos: i64 = 0;
     if bytes.get(pos) == Some(&b':') {
         second = digits_at(bytes, pos + 1, 2)?;
         pos += 3;
@@ -225,8 +246,8 @@ fn parse_iso(bytes: &[u8]) -> Option<Instant> {
             let start = pos;
             while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
                 if pos - start < 9 {
-                    let d = i128::from(bytes.get(pos).copied().unwrap_or(b'0') - b'0');
-                    nanos += d * 10i128.pow(8 - u32::try_from(pos - start).ok()?);
+                    let d = i64::from(bytes.get(pos).copied().unwrap_or(b'0') - b'0');
+                    nanos += d * 10i64.pow(8 - u32::try_from(pos - start).ok()?);
                 }
                 pos += 1;
             }
@@ -257,7 +278,7 @@ fn parse_iso(bytes: &[u8]) -> Option<Instant> {
         _ => return None,
     };
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Some(Instant(i128::from(seconds) * NANOS + nanos))
+    Some(Instant::from_parts(seconds, nanos))
 }
 
 fn is_leap(year: i64) -> bool {
@@ -545,6 +566,29 @@ mod tests {
         assert_eq!(Instant::parse("2020-01-01T00:00:00Z").unwrap().unix_seconds(), 1_577_836_800);
         assert_eq!(iso.to_rfc3339(), "2024-06-01T12:00:00Z");
         assert_eq!(Instant::parse("1717243200.25").unwrap().0 % NANOS, 250_000_000);
+    }
+
+    /// Times past the 64-bit fast path (about 292 years from 1970) come out
+    /// as the 128-bit arithmetic says, on both sides of the edge.
+    #[test]
+    fn far_times_leave_the_64_bit_path_exactly() {
+        for secs in [9_223_372_035i64, 9_223_372_036, 9_223_372_037, 999_999_999_999] {
+            for frac in ["", ".854775807", ".854775808", ".999999999"] {
+                let nanos: i128 = if frac.is_empty() { 0 } else { frac[1..].parse().unwrap() };
+                let want = i128::from(secs) * NANOS + nanos;
+                assert_eq!(Instant::parse(&alloc::format!("{secs}{frac}")), Some(Instant(want)), "{secs}{frac}");
+                assert_eq!(Instant::parse(&alloc::format!("-{secs}{frac}")), Some(Instant(-want)), "-{secs}{frac}");
+                assert_eq!(Instant(want).unix_seconds(), secs);
+                assert_eq!(Instant(-want).unix_seconds(), (-want).div_euclid(NANOS) as i64);
+            }
+        }
+        let far = Instant::parse("9999-12-31T23:59:59.999999999Z").unwrap();
+        assert_eq!(far.0, i128::from(253_402_300_799i64) * NANOS + 999_999_999);
+        assert_eq!(far.unix_seconds(), 253_402_300_799);
+        assert_eq!(far.to_rfc3339(), "9999-12-31T23:59:59Z");
+        assert_eq!(Instant::from_unix_seconds(i64::MAX).unix_seconds(), i64::MAX);
+        assert_eq!(Instant::from_unix_seconds(-1).unix_seconds(), -1);
+        assert_eq!(Instant(-1).unix_seconds(), -1);
     }
 
     #[test]
