@@ -138,8 +138,9 @@ pub fn evaluate_batch_json_with(
         ));
     }
     r.bump();
-    // A Decision JSON is about as long as its request.
-    let mut out = String::with_capacity(text.len() + 2);
+    // A Decision JSON is about as long as its request; a huge batch grows
+    // its answer as it goes rather than reserving it all up front.
+    let mut out = String::with_capacity(text.len().min(64 * 1024) + 2);
     out.push('[');
     r.skip_ws();
     if r.peek() == Some(b']') {
