@@ -61,10 +61,12 @@ fn batches_do_not_grow_memory() {
     assert_eq!(g.memory_bytes(), after_warm_up, "memory grew over 100,000 decisions in batches");
 }
 
-/// A batch amortises the calls: its work per decision is at most that of
-/// single calls (wasmtime fuel, which does not depend on the machine's load).
-/// Before each decision had its own scratch memory, a batch of 100 overflowed
-/// it into the general allocator and took twice as long per decision.
+/// A batch amortises the calls: its work per decision is no more than that
+/// of single calls (wasmtime fuel, which does not depend on the machine's
+/// load; 5% allowed, today it is 0.6% less). Before each decision had its
+/// own scratch memory, a batch of 100 overflowed it into the general
+/// allocator and took twice as long per decision; before the batch reader
+/// used the fast reader to find where a request ends, it did 17% more work.
 #[test]
 fn a_batch_does_no_more_work_per_decision_than_single_calls() {
     let (mut g, handle, requests) = medium();
@@ -85,7 +87,7 @@ fn a_batch_does_no_more_work_per_decision_than_single_calls() {
     assert_eq!(g.evaluate_batch(handle, batch.as_bytes(), None).unwrap().code, code::OK);
     let batched = before - g.store.get_fuel().unwrap();
     println!("fuel for 100 decisions: {single} in single calls, {batched} in one batch");
-    assert!(batched <= single, "a batch of 100 used {batched} fuel, single calls {single}");
+    assert!(batched <= single * 105 / 100, "a batch of 100 used {batched} fuel, single calls {single}");
 }
 
 #[test]
