@@ -13,6 +13,7 @@ mod memory;
 mod soak;
 mod stores;
 mod version;
+mod work;
 
 use std::path::{Path, PathBuf};
 
