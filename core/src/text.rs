@@ -21,59 +21,54 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     previous.last().copied().unwrap_or(0)
 }
 
-/// Length of the leading run of `bytes` that a JSON string holds as is: no
-/// `"`, `\\` or control character. Eight bytes at a time.
-#[inline]
-pub fn plain_prefix_len(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut done = 0;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let quote = x ^ (ONES * u64::from(b'"'));
-        let backslash = x ^ (ONES * u64::from(b'\\'));
-        // The high bit of a byte is set where the byte is zero (`quote`,
-        // `backslash`) or below 0x20 (`x`); a false one can appear only above
-        // a true one, so the lowest is exact.
-        let hits = (quote.wrapping_sub(ONES) & !quote
-            | backslash.wrapping_sub(ONES) & !backslash
-            | x.wrapping_sub(ONES * 0x20) & !x)
-            & HIGHS;
-        if hits != 0 {
-            return done + (hits.trailing_zeros() / 8) as usize;
-        }
-        done += 8;
-    }
-    done + chunks
-        .remainder()
-        .iter()
-        .position(|&b| matches!(b, 0..=0x1f | b'"' | b'\\'))
-        .unwrap_or(chunks.remainder().len())
-}
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Where the first `needle` is in `bytes`. Eight bytes at a time (on Wasm,
-/// which has no vector search here, a byte loop costs four times as much).
-#[inline]
-pub fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
+/// Where the first byte of `bytes` is that `flagged` marks, eight bytes at a
+/// time: `flagged` sets the high bit of each byte lane it marks in a word
+/// (read little-endian), and `is_flagged` says the same of one byte for the
+/// tail. On Wasm, which has no vector search here, a byte loop costs about
+/// four times as much.
+#[inline(always)]
+fn find_flagged(bytes: &[u8], flagged: impl Fn(u64) -> u64, is_flagged: impl Fn(u8) -> bool) -> Option<usize> {
     let mut done = 0;
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(needle));
-        // As in `plain_prefix_len`: the lowest flagged byte is exact.
-        let hits = x.wrapping_sub(ONES) & !x & HIGHS;
+        let hits = flagged(u64::from_le_bytes(word)) & HIGHS;
         if hits != 0 {
             return Some(done + (hits.trailing_zeros() / 8) as usize);
         }
         done += 8;
     }
-    chunks.remainder().iter().position(|&b| b == needle).map(|at| done + at)
+    chunks.remainder().iter().position(|&b| is_flagged(b)).map(|at| done + at)
+}
+
+/// The high bit of each byte lane of `x` that is zero. A false one can
+/// appear only above a true one, so the lowest is exact.
+#[inline(always)]
+fn zero_lanes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x
+}
+
+/// Length of the leading run of `bytes` that a JSON string holds as is: no
+/// `"`, `\\` or control character.
+#[inline]
+pub fn plain_prefix_len(bytes: &[u8]) -> usize {
+    let special = |x: u64| {
+        // `"` and `\\` lanes become zero; below 0x20, subtracting 0x20 borrows.
+        zero_lanes(x ^ (ONES * u64::from(b'"')))
+            | zero_lanes(x ^ (ONES * u64::from(b'\\')))
+            | x.wrapping_sub(ONES * 0x20) & !x
+    };
+    find_flagged(bytes, special, |b| matches!(b, 0..=0x1f | b'"' | b'\\')).unwrap_or(bytes.len())
+}
+
+/// Where the first `needle` is in `bytes`.
+#[inline]
+pub fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
+    find_flagged(bytes, |x| zero_lanes(x ^ (ONES * u64::from(needle))), |b| b == needle)
 }
 
 #[cfg(test)]
