@@ -30,6 +30,12 @@ pub struct Failure {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl From<crate::request::RequestError> for Failure {
+    fn from(e: crate::request::RequestError) -> Failure {
+        Failure::new(e.diagnostics)
+    }
+}
+
 impl Failure {
     pub fn new(diagnostics: Vec<Diagnostic>) -> Failure {
         let (errors, warnings) = diagnostics.into_iter().partition(Diagnostic::is_error);
@@ -72,12 +78,12 @@ pub fn load_answer_json(store: &Store) -> String {
 
 /// Parses a request from JSON text.
 pub fn parse_request(text: &str) -> Result<Request, Failure> {
-    Request::from_json_str(text).map_err(|e| Failure::new(e.diagnostics))
+    Request::from_json_str(text).map_err(Failure::from)
 }
 
 /// Parses a request from structured input (a JavaScript object, say).
 pub fn request_from_input(input: RequestInput) -> Result<Request, Failure> {
-    Request::new(input).map_err(|e| Failure::new(e.diagnostics))
+    Request::new(input).map_err(Failure::from)
 }
 
 /// The Decision JSON of DESIGN.md.
@@ -87,9 +93,12 @@ pub fn decision_json(store: &Store, request: &Request, decision: &Decision) -> S
 
 /// Parses `text` as a request, decides it, and returns the Decision JSON.
 pub fn evaluate_json_str(store: &Store, text: &str, now: Option<Instant>) -> Result<String, Failure> {
-    let request = parse_request(text)?;
-    let decision = store.evaluate(&request, now);
-    Ok(decision_json(store, &request, &decision))
+    parse_request(text).map(|request| decide_json(store, &request, now))
+}
+
+/// Decides a read request and returns the Decision JSON.
+fn decide_json(store: &Store, request: &Request, now: Option<Instant>) -> String {
+    decision_json(store, request, &store.evaluate(request, now))
 }
 
 /// Decides a JSON array of requests. The answer is a JSON array with, per
@@ -165,7 +174,7 @@ pub fn evaluate_batch_json_with(
             let fast = || match Request::from_json_prefix(text.get(start..).unwrap_or_default()) {
                 Some((request, len)) => {
                     read_len.set(Some(len));
-                    answer(store, request.map_err(|e| Failure::new(e.diagnostics)), now)
+                    answer(store, request.map_err(Failure::from), now)
                 }
                 None => String::new(),
             };
@@ -198,13 +207,7 @@ pub fn evaluate_batch_json_with(
 
 /// The Decision JSON of a read request, or the failure object of one that was not.
 fn answer(store: &Store, request: Result<Request, Failure>, now: Option<Instant>) -> String {
-    match request {
-        Ok(request) => {
-            let decision = store.evaluate(&request, now);
-            decision_json(store, &request, &decision)
-        }
-        Err(failure) => failure.to_json(),
-    }
+    request.map_or_else(|failure| failure.to_json(), |request| decide_json(store, &request, now))
 }
 
 /// What a checked text turned out to be.

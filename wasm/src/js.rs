@@ -169,7 +169,7 @@ fn append_record(
 
 /// A request value the facade wrote with `npm/src/transfer.ts`.
 fn request_from_transfer(bytes: &[u8]) -> Result<Request, Failure> {
-    Request::from_transfer(bytes).map_err(|e| Failure::new(e.diagnostics))
+    Request::from_transfer(bytes).map_err(Failure::from)
 }
 
 fn invalid_transfer(what: &str, e: &str) -> Failure {
