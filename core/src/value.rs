@@ -115,7 +115,8 @@ impl PartialOrd for Decimal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Instant(pub i128);
 
-const NANOS: i128 = 1_000_000_000;
+const NANOS_64: i64 = 1_000_000_000;
+const NANOS: i128 = NANOS_64 as i128;
 
 impl Instant {
     pub fn from_unix_seconds(seconds: i64) -> Instant {
@@ -126,7 +127,6 @@ impl Instant {
     /// fits (any time within 292 years of 1970), because on Wasm a 128-bit
     /// multiplication is a call to a software routine.
     fn from_parts(seconds: i64, nanos: i64) -> Instant {
-        const NANOS_64: i64 = 1_000_000_000;
         // A range test, not `checked_mul`, whose overflow check is itself a
         // 128-bit multiplication on Wasm.
         const FITS: i64 = i64::MAX / NANOS_64 - 1;
@@ -138,7 +138,6 @@ impl Instant {
     }
 
     pub fn unix_seconds(self) -> i64 {
-        const NANOS_64: i64 = 1_000_000_000;
         // 64-bit division when it fits, as in `from_parts`.
         if let Ok(nanos) = i64::try_from(self.0) {
             return nanos.div_euclid(NANOS_64);
