@@ -19,9 +19,10 @@ use portcullis_workload::{requests, store, Size};
 
 const SIZES: [Size; 3] = [Size::Small, Size::Medium, Size::Large];
 
-fn workload(size: Size) -> (String, Vec<Request>) {
+fn workload(size: Size) -> (String, Vec<Request<'static>>) {
     let text = serde_json::to_string(&store(size)).unwrap();
-    let reqs = requests(size, 10_000).iter().map(|r| Request::from_json_str(&r.to_string()).unwrap()).collect();
+    let reqs =
+        requests(size, 10_000).iter().map(|r| Request::from_json_str(&r.to_string()).unwrap().into_owned()).collect();
     (text, reqs)
 }
 

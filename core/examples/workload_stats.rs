@@ -9,8 +9,10 @@ fn main() {
         let t = std::time::Instant::now();
         let s = Store::from_json_str(&text).unwrap();
         let load = t.elapsed();
-        let reqs: Vec<Request> =
-            requests(size, 10_000).iter().map(|r| Request::from_json_str(&r.to_string()).unwrap()).collect();
+        let reqs: Vec<Request> = requests(size, 10_000)
+            .iter()
+            .map(|r| Request::from_json_str(&r.to_string()).unwrap().into_owned())
+            .collect();
         let t = std::time::Instant::now();
         let mut counts = std::collections::BTreeMap::new();
         for r in &reqs {

@@ -77,12 +77,12 @@ pub fn load_answer_json(store: &Store) -> String {
 }
 
 /// Parses a request from JSON text.
-pub fn parse_request(text: &str) -> Result<Request, Failure> {
+pub fn parse_request(text: &str) -> Result<Request<'_>, Failure> {
     Request::from_json_str(text).map_err(Failure::from)
 }
 
 /// Parses a request from structured input (a JavaScript object, say).
-pub fn request_from_input(input: RequestInput) -> Result<Request, Failure> {
+pub fn request_from_input(input: RequestInput) -> Result<Request<'static>, Failure> {
     Request::new(input).map_err(Failure::from)
 }
 

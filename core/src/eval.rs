@@ -61,7 +61,7 @@ struct Outcome<'a, 's> {
 
 /// "Now", from the request context or the host, parsed at most once and only when asked.
 struct Clock<'a> {
-    request: &'a Request,
+    request: &'a Request<'a>,
     host: Option<Instant>,
     cached: core::cell::Cell<Option<Option<Instant>>>,
 }
@@ -88,7 +88,7 @@ impl crate::store::Assignment {
 
 /// Request context plus the keys derived from the store, for conditions and variables.
 struct Env<'a> {
-    request: &'a Request,
+    request: &'a Request<'a>,
     principal_arn: &'a str,
     principal_account: &'a str,
     principal_tags: &'a [(String, String)],
@@ -329,7 +329,7 @@ impl Store {
             service: self.service_id(action.service),
             first: action.name.as_bytes().first().map_or(0, u8::to_ascii_lowercase),
         };
-        let resource = ResourceRef { text: &request.resource, arn: request.resource_arn() };
+        let resource = request.resource_ref();
         let mut notes = Vec::new();
         let principal = self.resolve_principal(request, &mut notes);
         // Parsed only when something needs the time (assignment windows, session expiry).
@@ -338,7 +338,7 @@ impl Store {
         let mut resource_defs: Vec<u32> = Vec::new();
         if !self.resources.is_empty() {
             if let Some(ids) = (!self.resource_exact.is_empty())
-                .then(|| self.resource_exact.get(&*resource_key(&request.resource)))
+                .then(|| self.resource_exact.get(&*resource_key(resource.text)))
                 .flatten()
             {
                 resource_defs.extend_from_slice(ids);
@@ -364,8 +364,7 @@ impl Store {
             }
         }
         let resource_account: &str = request
-            .resource_account
-            .as_deref()
+            .resource_account()
             .or_else(|| resource_defs.iter().find_map(|&id| self.resource(id).and_then(|r| r.account.as_deref())))
             .or_else(|| {
                 resource
@@ -460,7 +459,7 @@ impl Store {
 
         // Role assumption: the role's trust policy.
         let assumed = if action.service == "sts" && action.name.eq_ignore_ascii_case("AssumeRole") {
-            self.assumed_role(&request.resource)
+            self.assumed_role(request.resource())
         } else {
             None
         };
@@ -661,7 +660,7 @@ impl Store {
     }
 
     fn resolve_principal<'s>(&'s self, request: &'s Request, notes: &mut Vec<Note>) -> Principal<'s> {
-        let text = request.principal.as_str();
+        let text = request.principal();
         let session_name = request.session.as_ref().map(|s| s.name.as_str()).filter(|n| !n.is_empty());
         if let Some(name) = text.strip_prefix("user/") {
             if let Some(user) = self.user_ids.get(name).and_then(|&id| self.user(id)) {

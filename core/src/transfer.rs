@@ -263,11 +263,11 @@ mod tests {
     use alloc::string::{String, ToString};
     use alloc::vec::Vec;
 
-    fn request(v: &V<'_>) -> Result<Request, String> {
+    fn request(v: &V<'_>) -> Result<Request<'static>, String> {
         let mut bytes = Vec::new();
         encode(v, &mut bytes);
         let json = Reader::new(&bytes).json()?;
-        Request::from_json(&json).map_err(|e| e.message())
+        Request::from_json(&json).map(Request::into_owned).map_err(|e| e.message())
     }
 
     #[test]
@@ -292,10 +292,10 @@ mod tests {
         let text = r#"{"principal":"user/alice","action":"ecs:StartInstance","resource":"acs:ecs:cn-hangzhou:1:instance/dev-1","resourceAccount":null,"context":{"acs:MFAPresent":true,"aws:MultiFactorAuthAge":3600,"n":1.5,"aws:TagKeys":["a","é"],"gone":null}}"#;
         let theirs = Request::from_json_str(text).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            (&ours.principal, &ours.action, &ours.resource),
-            (&theirs.principal, &theirs.action, &theirs.resource)
+            (ours.principal(), ours.action(), ours.resource()),
+            (theirs.principal(), theirs.action(), theirs.resource())
         );
-        let entries = |r: &Request| r.context.iter().map(|(k, v)| (String::from(k), v.clone())).collect::<Vec<_>>();
+        let entries = |r: &Request| r.context.iter().map(|(k, v)| (String::from(k), v.to_owned())).collect::<Vec<_>>();
         assert_eq!(entries(&ours), entries(&theirs));
     }
 

@@ -73,7 +73,8 @@ fn check(store: &Store, requests: &[Value], writer: &mut CompactWriter, strings:
     let mut words = Vec::new();
     let mut checked = 0;
     for r in requests {
-        let Ok(request) = Request::from_json_str(&r.to_string()) else { continue };
+        let text = r.to_string();
+        let Ok(request) = Request::from_json_str(&text) else { continue };
         let decision = store.evaluate(&request, None);
         let explained = decision.explain(store, &request);
         // The record is appended after what the caller put first.

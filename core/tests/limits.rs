@@ -371,7 +371,7 @@ fn many_stars_match_in_linear_time() {
             "action": format!("s3:{}", &input[..MAX_PATTERN_BYTES - 3]),
             "resource": format!("arn:aws:s3:::{}", &input[..MAX_PATTERN_BYTES - 13]),
         }));
-        let req = Request::from_json_str(&req.to_string()).unwrap();
+        let req = Request::from_json_str(&req.to_string()).unwrap().into_owned();
         let decision = quick("deciding against worst-case patterns", || {
             for _ in 0..9 {
                 store.evaluate(&req, None);
@@ -451,7 +451,7 @@ fn huge_numbers_and_overlong_dates() {
         ("aws:CurrentTime", "9".repeat(MAX_PATTERN_BYTES)),
     ] {
         let req = request(json!({"context": {key: value, "aws:CurrentTime": "2026-01-01T00:00:00Z"}}));
-        let req = Request::from_json_str(&req.to_string()).unwrap();
+        let req = Request::from_json_str(&req.to_string()).unwrap().into_owned();
         let decision = quick("deciding with a pathological request value", || store.evaluate(&req, None));
         assert_eq!(decision.reason, portcullis_core::Reason::ImplicitDeny, "{key}");
     }
@@ -488,7 +488,7 @@ fn worst_case_decision() {
     let store = Store::from_json_str(&text).unwrap();
     println!("load: {:?}", start.elapsed());
     let req = request(json!({"resource": format!("arn:aws:s3:::{}", "a".repeat(MAX_PATTERN_BYTES - 13))}));
-    let req = Request::from_json_str(&req.to_string()).unwrap();
+    let req = Request::from_json_str(&req.to_string()).unwrap().into_owned();
     let start = Clock::now();
     let decision = store.evaluate(&req, None);
     println!("decision: {:?} in {:?}", decision.reason, start.elapsed());

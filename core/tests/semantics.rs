@@ -13,8 +13,8 @@ fn store(value: Value) -> Store {
     }
 }
 
-fn request(value: Value) -> Request {
-    Request::from_json_str(&value.to_string()).unwrap()
+fn request(value: Value) -> Request<'static> {
+    Request::from_json_str(&value.to_string()).unwrap().into_owned()
 }
 
 fn decide(store: &Store, value: Value) -> Decision {

@@ -117,11 +117,11 @@ fn owned_answer(answer: Result<String, Failure>) -> Result<String, JsValue> {
 }
 
 /// Decides the request `read` gives; runs in the scratch arena.
-fn decide(
+fn decide<'a>(
     store: &Store,
     now: Option<Instant>,
-    read: impl FnOnce() -> Result<Request, Failure>,
-) -> Result<(Request, Decision), Failure> {
+    read: impl FnOnce() -> Result<Request<'a>, Failure>,
+) -> Result<(Request<'a>, Decision), Failure> {
     let request = read()?;
     let decision = store.evaluate(&request, now);
     Ok((request, decision))
@@ -132,7 +132,7 @@ fn decide(
 /// failure answer and returns 0.
 fn write_record(
     store: &Store,
-    decided: Result<(Request, Decision), Failure>,
+    decided: Result<(Request<'_>, Decision), Failure>,
     writer: &mut CompactWriter,
     record: &mut Vec<u32>,
     failure: &mut String,
@@ -152,7 +152,7 @@ fn write_record(
 /// tables outlive the call, so they must not grow from the arena.
 fn append_record(
     store: &Store,
-    decided: Result<(Request, Decision), Failure>,
+    decided: Result<(Request<'_>, Decision), Failure>,
     writer: &mut CompactWriter,
     out: &mut Vec<u32>,
 ) -> Result<(), Failure> {
@@ -168,7 +168,7 @@ fn append_record(
 }
 
 /// A request value the facade wrote with `npm/src/transfer.ts`.
-fn request_from_transfer(bytes: &[u8]) -> Result<Request, Failure> {
+fn request_from_transfer(bytes: &[u8]) -> Result<Request<'_>, Failure> {
     Request::from_transfer(bytes).map_err(Failure::from)
 }
 
@@ -337,7 +337,7 @@ fn batch_count(reader: &mut portcullis_core::transfer::Reader<'_>) -> Result<usi
 }
 
 /// One request of a transferred batch: an object, or a request's JSON text.
-fn request_from_item(item: &[u8]) -> Result<Request, Failure> {
+fn request_from_item(item: &[u8]) -> Result<Request<'_>, Failure> {
     match portcullis_core::transfer::Reader::new(item).as_text() {
         Some(text) => api::parse_request(text),
         None => request_from_transfer(item),

@@ -54,7 +54,7 @@ struct Workload {
     size: Size,
     store_text: String,
     request_texts: Vec<String>,
-    requests: Vec<Request>,
+    requests: Vec<Request<'static>>,
     cedar_policies: String,
     cedar_entities: Value,
     cedar_requests: Vec<Value>,
@@ -69,7 +69,7 @@ fn workload(size: Size) -> Workload {
     Workload {
         size,
         store_text: store_json.to_string(),
-        requests: request_texts.iter().map(|r| Request::from_json_str(r).unwrap()).collect(),
+        requests: request_texts.iter().map(|r| Request::from_json_str(r).unwrap().into_owned()).collect(),
         request_texts,
         cedar_policies: cedar.policies,
         cedar_entities: cedar.entities,

@@ -183,7 +183,7 @@ impl Decision {
 pub struct Explained<'a> {
     pub decision: &'a Decision,
     pub store: &'a Store,
-    pub request: &'a Request,
+    pub request: &'a Request<'a>,
 }
 
 /// One matched statement, resolved to names and places. Its text fields

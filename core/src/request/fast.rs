@@ -17,6 +17,24 @@ use crate::diag::Span;
 use crate::limits;
 use crate::text::plain_prefix_len;
 
+/// A context value as read: one string borrowed from the input, a number's
+/// text, or a list.
+enum Scalar<'a> {
+    One(&'a str),
+    Number(String),
+    Many(Vec<String>),
+}
+
+impl<'a> Context<'a> {
+    fn push(&mut self, key: &'a str, value: Scalar<'a>) {
+        match value {
+            Scalar::One(text) => self.push_one(key, text),
+            Scalar::Number(text) => self.push_new(Cow::Borrowed(key), ContextValue::One(text)),
+            Scalar::Many(values) => self.push_new(Cow::Borrowed(key), ContextValue::Many(values)),
+        }
+    }
+}
+
 struct Cursor<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -109,27 +127,27 @@ impl<'a> Cursor<'a> {
     }
 
     /// One context value (after whitespace), or `None` to give up.
-    fn context_value(&mut self) -> Option<ContextValue> {
+    fn context_value(&mut self) -> Option<Scalar<'a>> {
         self.skip_ws();
         match self.peek()? {
-            b'"' => one_value(self.plain()?.0).map(ContextValue::One),
-            b't' | b'f' => one_value(self.boolean()?).map(ContextValue::One),
-            b'0'..=b'9' => one_value(self.small_integer()?).map(ContextValue::One),
+            b'"' => one_value(self.plain()?.0).map(Scalar::One),
+            b't' | b'f' => one_value(self.boolean()?).map(Scalar::One),
+            b'0'..=b'9' => one_value(self.small_integer()?).map(Scalar::One),
             b'[' => {
                 self.at += 1;
                 let mut values = Vec::new();
                 self.skip_ws();
                 if self.peek()? == b']' {
                     self.at += 1;
-                    return Some(ContextValue::Many(values));
+                    return Some(Scalar::Many(values));
                 }
                 loop {
                     if values.len() >= limits::MAX_CONTEXT_VALUES {
                         return None;
                     }
-                    values.push(one_value(self.plain()?.0)?);
+                    values.push(String::from(one_value(self.plain()?.0)?));
                     if !self.next_or(b']')? {
-                        return Some(ContextValue::Many(values));
+                        return Some(Scalar::Many(values));
                     }
                 }
             }
@@ -161,24 +179,24 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn context(&mut self) -> Option<Context> {
+    fn context(&mut self) -> Option<Context<'a>> {
         self.eat(b'{')?;
-        let mut entries: Vec<(String, ContextValue)> = Vec::with_capacity(4);
+        let mut context = Context::with_capacity(4);
         self.skip_ws();
         if self.peek()? == b'}' {
             self.at += 1;
-            return Some(Context { entries });
+            return Some(context);
         }
         loop {
             let (key, _) = self.plain()?;
             self.eat(b':')?;
             let value = self.context_value()?;
-            if entries.len() >= limits::MAX_CONTEXT_KEYS || entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            if context.len() >= limits::MAX_CONTEXT_KEYS || context.contains_key(key) {
                 return None;
             }
-            entries.push((String::from(key), value));
+            context.push(key, value);
             if !self.next_or(b'}')? {
-                return Some(Context { entries });
+                return Some(context);
             }
         }
     }
@@ -321,7 +339,7 @@ fn transfer_session<'a>(r: &mut crate::transfer::Reader<'a>) -> Option<SessionPa
     Some(session)
 }
 
-fn transfer_context(r: &mut crate::transfer::Reader<'_>) -> Option<Context> {
+fn transfer_context<'a>(r: &mut crate::transfer::Reader<'a>) -> Option<Context<'a>> {
     use crate::transfer::{ARRAY, FALSE, NUMBER, OBJECT, STRING, TRUE};
     if r.tag().ok()? != OBJECT {
         return None;
@@ -330,16 +348,16 @@ fn transfer_context(r: &mut crate::transfer::Reader<'_>) -> Option<Context> {
     if count > limits::MAX_CONTEXT_KEYS {
         return None;
     }
-    let mut entries: Vec<(String, ContextValue)> = Vec::with_capacity(count);
+    let mut context = Context::with_capacity(count);
     for _ in 0..count {
         let key = r.str().ok()?;
         let value = match r.tag().ok()? {
-            STRING => ContextValue::One(one_value(r.str().ok()?)?),
-            TRUE => ContextValue::One(String::from("true")),
-            FALSE => ContextValue::One(String::from("false")),
+            STRING => Scalar::One(one_value(r.str().ok()?)?),
+            TRUE => Scalar::One("true"),
+            FALSE => Scalar::One("false"),
             NUMBER => {
                 let bytes: [u8; 8] = r.take(8).ok()?.try_into().ok()?;
-                ContextValue::One(small_integer_text(f64::from_le_bytes(bytes))?)
+                Scalar::Number(small_integer_text(f64::from_le_bytes(bytes))?)
             }
             ARRAY => {
                 let n = r.u32().ok()?;
@@ -351,23 +369,23 @@ fn transfer_context(r: &mut crate::transfer::Reader<'_>) -> Option<Context> {
                     if r.tag().ok()? != STRING {
                         return None;
                     }
-                    values.push(one_value(r.str().ok()?)?);
+                    values.push(String::from(one_value(r.str().ok()?)?));
                 }
-                ContextValue::Many(values)
+                Scalar::Many(values)
             }
             _ => return None,
         };
-        if entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+        if context.contains_key(key) {
             return None;
         }
-        entries.push((String::from(key), value));
+        context.push(key, value);
     }
-    Some(Context { entries })
+    Some(context)
 }
 
 /// A context value's text, or `None` (the rules then say it is too long).
-fn one_value(text: &str) -> Option<String> {
-    (text.len() <= limits::MAX_PATTERN_BYTES).then(|| String::from(text))
+fn one_value(text: &str) -> Option<&str> {
+    (text.len() <= limits::MAX_PATTERN_BYTES).then_some(text)
 }
 
 /// The decimal text of a non-negative whole number below 2^53, else `None`.

@@ -163,21 +163,21 @@ fn session_parts(json: &Json) -> Result<SessionParts<'_>, Problem> {
     })
 }
 
-fn context_of(json: &Json) -> Result<Context, Problem> {
+fn context_of(json: &Json) -> Result<Context<'_>, Problem> {
     let members = members(json, "`context`", "/context")?;
-    let mut entries: Vec<(String, ContextValue)> = Vec::with_capacity(members.len().min(limits::MAX_CONTEXT_KEYS));
+    let mut context = Context::with_capacity(members.len().min(limits::MAX_CONTEXT_KEYS));
     for m in members {
         // Pointers are made only for problems: this runs for every request.
         let path = || join_pointer("/context", &m.key);
         let value = context_value(&m.value, &m.key)?;
-        if entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(&m.key)) {
+        if context.contains_key(&m.key) {
             return Err(invalid(
                 format!("context key `{}` is given twice (keys ignore case)", m.key),
                 path(),
                 m.key_span,
             ));
         }
-        if entries.len() >= limits::MAX_CONTEXT_KEYS {
+        if context.len() >= limits::MAX_CONTEXT_KEYS {
             return Err(Box::new(
                 Diagnostic::error("limit-context", format!("more than {} context keys", limits::MAX_CONTEXT_KEYS))
                     .with_help("a request carries a small context")
@@ -185,10 +185,10 @@ fn context_of(json: &Json) -> Result<Context, Problem> {
             ));
         }
         if let Some(value) = value {
-            entries.push((m.key.clone(), value));
+            context.push_new(Cow::Borrowed(&m.key), value);
         }
     }
-    Ok(Context { entries })
+    Ok(context)
 }
 
 /// One context value: `None` for `null`.
@@ -325,8 +325,8 @@ mod tests {
             match (ours, serde) {
                 (Ok(a), Ok(b)) => {
                     assert_eq!(
-                        (&a.principal, &a.action, &a.resource, &a.resource_account),
-                        (&b.principal, &b.action, &b.resource, &b.resource_account),
+                        (a.principal(), a.action(), a.resource(), a.resource_account()),
+                        (b.principal(), b.action(), b.resource(), b.resource_account()),
                         "{text}"
                     );
                     assert_eq!(context_entries(&a.context), context_entries(&b.context), "{text}");
@@ -342,8 +342,8 @@ mod tests {
         }
     }
 
-    fn context_entries(c: &Context) -> alloc::vec::Vec<(String, super::ContextValue)> {
-        c.iter().map(|(k, v)| (String::from(k), v.clone())).collect()
+    fn context_entries(c: &Context<'_>) -> alloc::vec::Vec<(String, super::ContextValue)> {
+        c.iter().map(|(k, v)| (String::from(k), v.to_owned())).collect()
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::condition::{Lookup, Values};
 use crate::diag::{self, Diagnostic, Span};
 use crate::json::{self, Json, JsonLimits};
 use crate::limits;
-use crate::policy::{parse_policy, ActionRef, Policy, PolicyKind};
+use crate::policy::{parse_policy, ActionRef, Policy, PolicyKind, ResourceRef};
 use crate::value::Instant;
 
 /// A request as it arrives (JSON or a JavaScript object).
@@ -31,7 +31,7 @@ pub struct RequestInput {
     #[serde(default)]
     pub session: Option<SessionInput>,
     #[serde(default)]
-    pub context: Option<Context>,
+    pub context: Option<Context<'static>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -49,32 +49,99 @@ pub struct SessionInput {
 
 /// Request context: keys (compared without regard to ASCII case) with one
 /// value or a list. Numbers and booleans are kept as their text; `null`
-/// means absent.
+/// means absent. Keys and single values borrow from the request's text
+/// where they can (`'a`), as the [`Request`] does.
 #[derive(Debug, Clone, Default)]
-pub struct Context {
-    entries: Vec<(String, ContextValue)>,
+pub struct Context<'a> {
+    entries: Vec<(Cow<'a, str>, Stored<'a>)>,
 }
 
+#[derive(Debug, Clone)]
+enum Stored<'a> {
+    One(Cow<'a, str>),
+    /// Lists are rare (`aws:TagKeys`); they keep their own strings.
+    Many(Vec<String>),
+}
+
+/// A context value to insert: one string or a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextValue {
     One(String),
     Many(Vec<String>),
 }
 
-impl Context {
-    pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.entries.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
-    }
+/// A context value as the context holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContextRef<'a> {
+    One(&'a str),
+    Many(&'a [String]),
+}
 
-    pub fn insert(&mut self, key: &str, value: ContextValue) {
-        match self.entries.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
-            Some(slot) => slot.1 = value,
-            None => self.entries.push((String::from(key), value)),
+impl ContextRef<'_> {
+    pub fn to_owned(self) -> ContextValue {
+        match self {
+            ContextRef::One(v) => ContextValue::One(String::from(v)),
+            ContextRef::Many(vs) => ContextValue::Many(vs.to_vec()),
+        }
+    }
+}
+
+impl<'a> Stored<'a> {
+    fn of(value: ContextValue) -> Stored<'a> {
+        match value {
+            ContextValue::One(v) => Stored::One(Cow::Owned(v)),
+            ContextValue::Many(vs) => Stored::Many(vs),
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    fn as_ref(&self) -> ContextRef<'_> {
+        match self {
+            Stored::One(v) => ContextRef::One(v),
+            Stored::Many(vs) => ContextRef::Many(vs),
+        }
+    }
+
+    fn into_owned(self) -> Stored<'static> {
+        match self {
+            Stored::One(v) => Stored::One(Cow::Owned(v.into_owned())),
+            Stored::Many(vs) => Stored::Many(vs),
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    fn with_capacity(entries: usize) -> Context<'a> {
+        Context { entries: Vec::with_capacity(entries) }
+    }
+
+    pub fn get(&self, key: &str) -> Option<ContextRef<'_>> {
+        self.entries.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_ref())
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
+    }
+
+    /// Sets `key` (an existing key that differs only in case keeps its spelling).
+    pub fn insert(&mut self, key: &str, value: ContextValue) {
+        match self.entries.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            Some(slot) => slot.1 = Stored::of(value),
+            None => self.entries.push((Cow::Owned(String::from(key)), Stored::of(value))),
+        }
+    }
+
+    /// Adds `key`, which the caller has checked is not there yet.
+    fn push_new(&mut self, key: Cow<'a, str>, value: ContextValue) {
+        self.entries.push((key, Stored::of(value)));
+    }
+
+    /// Adds `key` with one value, which the caller has checked is not there yet.
+    fn push_one(&mut self, key: &'a str, value: &'a str) {
+        self.entries.push((Cow::Borrowed(key), Stored::One(Cow::Borrowed(value))));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, ContextRef<'_>)> {
+        self.entries.iter().map(|(k, v)| (&**k, v.as_ref()))
     }
 
     pub fn len(&self) -> usize {
@@ -84,9 +151,16 @@ impl Context {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// The same context, owning its strings.
+    pub fn into_owned(self) -> Context<'static> {
+        Context {
+            entries: self.entries.into_iter().map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned())).collect(),
+        }
+    }
 }
 
-impl<'de> Deserialize<'de> for Context {
+impl<'de> Deserialize<'de> for Context<'static> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(ContextVisitor)
     }
@@ -95,27 +169,27 @@ impl<'de> Deserialize<'de> for Context {
 struct ContextVisitor;
 
 impl<'de> Visitor<'de> for ContextVisitor {
-    type Value = Context;
+    type Value = Context<'static>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object of context keys")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Context, A::Error> {
-        let mut entries: Vec<(String, ContextValue)> = Vec::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Context<'static>, A::Error> {
+        let mut context = Context::default();
         while let Some(key) = map.next_key::<String>()? {
             let value: Option<ContextValue> = map.next_value_seed(ValueSeed)?;
-            if entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(&key)) {
+            if context.contains_key(&key) {
                 return Err(de::Error::custom(format!("context key `{key}` is given twice (keys ignore case)")));
             }
-            if entries.len() >= limits::MAX_CONTEXT_KEYS {
+            if context.len() >= limits::MAX_CONTEXT_KEYS {
                 return Err(de::Error::custom(format!("more than {} context keys", limits::MAX_CONTEXT_KEYS)));
             }
             if let Some(value) = value {
-                entries.push((key, value));
+                context.push_new(Cow::Owned(key), value);
             }
         }
-        Ok(Context { entries })
+        Ok(context)
     }
 }
 
@@ -211,21 +285,26 @@ impl<'de> de::DeserializeSeed<'de> for NestedSeed {
     }
 }
 
-/// A checked request, ready to evaluate.
+/// A checked request, ready to evaluate. Its strings borrow from the text
+/// (or transfer bytes, or JSON value) it was read from where they can, so
+/// reading one copies little; [`Request::into_owned`] makes one that
+/// outlives its text. Its parts are read through methods, so that what was
+/// derived from them (the lowercase action, the ARN's parts, the context's
+/// time) cannot go stale.
 #[derive(Debug, Clone)]
-pub struct Request {
-    pub principal: String,
-    pub action: String,
+pub struct Request<'a> {
+    principal: Cow<'a, str>,
+    action: Cow<'a, str>,
     /// `action` in lowercase, matched against lowercase action patterns.
-    action_lower: String,
+    action_lower: Cow<'a, str>,
     /// Byte offset of the action name within `action`.
     name_start: usize,
+    resource: Cow<'a, str>,
     /// Where the parts of `resource` are, when it is an ARN (split once).
     resource_cut: Option<crate::arn::ArnCut>,
-    pub resource: String,
-    pub resource_account: Option<String>,
+    resource_account: Option<Cow<'a, str>>,
     pub session: Option<Session>,
-    pub context: Context,
+    pub context: Context<'a>,
     /// `aws:CurrentTime` / `acs:CurrentTime` / `aws:EpochTime` of the context, parsed once.
     context_now: Option<Instant>,
 }
@@ -293,7 +372,7 @@ type PartsView<'a> = (
     [&'a str; 3],
     Option<&'a str>,
     Option<(Option<&'a str>, Option<(&'a str, Span)>, bool)>,
-    Vec<(&'a str, &'a ContextValue)>,
+    Vec<(&'a str, ContextRef<'a>)>,
     [Span; 3],
 );
 
@@ -314,11 +393,11 @@ fn parts_view<'a>(p: &'a Parts<'_>) -> PartsView<'a> {
 
 /// "Now" from the context: `aws:CurrentTime`, else `acs:CurrentTime`, else
 /// `aws:EpochTime`, when it is a time.
-fn context_time(context: &Context) -> Option<Instant> {
+fn context_time(context: &Context<'_>) -> Option<Instant> {
     const KEYS: [&str; 3] = ["aws:CurrentTime", "acs:CurrentTime", "aws:EpochTime"];
     let mut found: [Option<&str>; 3] = [None; 3];
     for (key, value) in context.iter() {
-        if let (Some(slot), ContextValue::One(text)) =
+        if let (Some(slot), ContextRef::One(text)) =
             (KEYS.iter().position(|k| k.eq_ignore_ascii_case(key)).and_then(|i| found.get_mut(i)), value)
         {
             *slot = Some(text);
@@ -334,7 +413,7 @@ struct Parts<'a> {
     resource: Cow<'a, str>,
     resource_account: Option<Cow<'a, str>>,
     session: Option<SessionParts<'a>>,
-    context: Context,
+    context: Context<'a>,
     /// Where the values of `principal`, `action` and `resource` are in the
     /// request text (empty for structured input).
     spans: [Span; 3],
@@ -346,10 +425,10 @@ struct SessionParts<'a> {
     issued_at: Option<(Cow<'a, str>, Span)>,
 }
 
-impl Request {
+impl<'a> Request<'a> {
     /// Parses request JSON text. Problems carry a JSON pointer, a span, and
     /// a line and column in `text`.
-    pub fn from_json_str(text: &str) -> Result<Request, RequestError> {
+    pub fn from_json_str(text: &'a str) -> Result<Request<'a>, RequestError> {
         if text.len() > limits::MAX_REQUEST_BYTES {
             return Err(RequestError::one(
                 "limit-request-size",
@@ -365,7 +444,7 @@ impl Request {
             None => {
                 let limits = JsonLimits { max_bytes: limits::MAX_REQUEST_BYTES, max_depth: limits::MAX_JSON_DEPTH };
                 match json::parse(text, limits) {
-                    Ok(json) => Request::from_json(&json),
+                    Ok(json) => Request::from_json(&json).map(Request::into_owned),
                     Err(e) => {
                         let mut d = e.into_diagnostic();
                         d.message = format!("the request is not valid JSON: {}", d.message);
@@ -384,7 +463,7 @@ impl Request {
     /// the length of its text, when the fast reader takes it (problems carry
     /// places in that text); `None` when the request needs the careful path
     /// of [`Request::from_json_str`], on its text as found another way.
-    pub(crate) fn from_json_prefix(text: &str) -> Option<(Result<Request, RequestError>, usize)> {
+    pub(crate) fn from_json_prefix(text: &'a str) -> Option<(Result<Request<'a>, RequestError>, usize)> {
         let mut len = 0;
         let parts = fast::read_prefix(text, &mut len)?;
         let item = text.get(..len).filter(|item| item.len() <= limits::MAX_REQUEST_BYTES)?;
@@ -398,25 +477,25 @@ impl Request {
     /// A request from a value in the transfer form ([`crate::transfer`]), as
     /// the npm package hands over JavaScript objects. Problems carry a JSON
     /// pointer.
-    pub fn from_transfer(bytes: &[u8]) -> Result<Request, RequestError> {
+    pub fn from_transfer(bytes: &'a [u8]) -> Result<Request<'a>, RequestError> {
         if let Some(parts) = fast::read_transfer(bytes) {
             return Request::assemble(parts);
         }
         let json = crate::transfer::Reader::new(bytes).json().map_err(|e| {
             RequestError::one("invalid-request", format!("the request is not valid: {e}"), REQUEST_HELP, "")
         })?;
-        Request::from_json(&json)
+        Request::from_json(&json).map(Request::into_owned)
     }
 
     /// A request from a JSON value (read from text, or built from a
     /// JavaScript object). Problems carry a JSON pointer and the span of the
     /// value in the JSON's text, if it had one.
-    pub fn from_json(json: &Json) -> Result<Request, RequestError> {
+    pub fn from_json(json: &'a Json) -> Result<Request<'a>, RequestError> {
         from_json::parts(json).map_err(|d| RequestError { diagnostics: alloc::vec![*d] }).and_then(Request::assemble)
     }
 
     /// Checks a request given as structured input.
-    pub fn new(input: RequestInput) -> Result<Request, RequestError> {
+    pub fn new(input: RequestInput) -> Result<Request<'static>, RequestError> {
         Request::assemble(Parts {
             principal: Cow::Owned(input.principal),
             action: Cow::Owned(input.action),
@@ -432,7 +511,7 @@ impl Request {
         })
     }
 
-    fn assemble(parts: Parts<'_>) -> Result<Request, RequestError> {
+    fn assemble(parts: Parts<'a>) -> Result<Request<'a>, RequestError> {
         let [principal_span, action_span, resource_span] = parts.spans;
         for (field, value, span) in [
             ("principal", &parts.principal, principal_span),
@@ -478,7 +557,6 @@ impl Request {
                 action_span,
             ));
         }
-        let action_lower = action.to_ascii_lowercase();
         let name_start = service.len() + 1;
         let session = match parts.session {
             None => None,
@@ -511,19 +589,63 @@ impl Request {
         };
         let context = parts.context;
         let context_now = context_time(&context);
-        let resource = parts.resource.into_owned();
+        let action_lower = if action.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(action.to_ascii_lowercase())
+        } else {
+            match &action {
+                Cow::Borrowed(text) => Cow::Borrowed(*text),
+                Cow::Owned(text) => Cow::Owned(text.clone()),
+            }
+        };
         Ok(Request {
             context_now,
             action_lower,
             name_start,
-            resource_cut: crate::arn::ArnCut::of(&resource),
-            principal: parts.principal.into_owned(),
-            action: action.into_owned(),
-            resource,
-            resource_account: parts.resource_account.map(Cow::into_owned),
+            resource_cut: crate::arn::ArnCut::of(&parts.resource),
+            principal: parts.principal,
+            action,
+            resource: parts.resource,
+            resource_account: parts.resource_account,
             session,
             context,
         })
+    }
+
+    /// The same request, owning its strings (to keep it past its text).
+    pub fn into_owned(self) -> Request<'static> {
+        let owned = |text: Cow<'_, str>| Cow::Owned(text.into_owned());
+        Request {
+            principal: owned(self.principal),
+            action: owned(self.action),
+            action_lower: owned(self.action_lower),
+            name_start: self.name_start,
+            resource: owned(self.resource),
+            resource_cut: self.resource_cut,
+            resource_account: self.resource_account.map(owned),
+            session: self.session,
+            context: self.context.into_owned(),
+            context_now: self.context_now,
+        }
+    }
+
+    /// Who asks: a user or role name, or an ARN.
+    pub fn principal(&self) -> &str {
+        &self.principal
+    }
+
+    /// The action as given, `service:ActionName`.
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The resource as given: an ARN, a name or `*`.
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+
+    /// The account that owns the resource, when the request says.
+    pub fn resource_account(&self) -> Option<&str> {
+        self.resource_account.as_deref()
     }
 
     /// The action's service and name, both lowercase.
@@ -536,7 +658,13 @@ impl Request {
 
     /// The resource split as an ARN, or `None` when it is not one.
     pub fn resource_arn(&self) -> Option<crate::arn::ParsedArn<'_>> {
-        self.resource_cut.as_ref().and_then(|cut| cut.apply(&self.resource))
+        self.resource_ref().arn
+    }
+
+    /// The resource, and its parts when it is an ARN, as the matchers take it.
+    pub fn resource_ref(&self) -> ResourceRef<'_> {
+        let text = self.resource();
+        ResourceRef { text, arn: self.resource_cut.as_ref().and_then(|cut| cut.apply(text)) }
     }
 
     /// `aws:CurrentTime` or `acs:CurrentTime` from the context, if it is a time.
@@ -548,11 +676,11 @@ impl Request {
 pub(crate) const REQUEST_HELP: &str =
     "a request is {\"principal\": \"user/alice\", \"action\": \"ecs:StartInstance\", \"resource\": \"acs:ecs:...\", \"context\": {...}}";
 
-impl Lookup for Context {
+impl Lookup for Context<'_> {
     fn values(&self, key: &str) -> Option<Values<'_>> {
         match self.get(key)? {
-            ContextValue::One(v) => Some(Values::One(Cow::Borrowed(v))),
-            ContextValue::Many(vs) => Some(Values::Many(vs)),
+            ContextRef::One(v) => Some(Values::One(Cow::Borrowed(v))),
+            ContextRef::Many(vs) => Some(Values::Many(vs)),
         }
     }
 }
@@ -561,15 +689,48 @@ impl Lookup for Context {
 mod tests {
     use super::*;
 
+    /// The fast reader's request borrows its strings from the text (reading
+    /// it copies none of them), and `into_owned` keeps every part.
+    #[test]
+    fn plain_requests_borrow_their_text() {
+        let text = r#"{"principal":"user/a","action":"s3:getobject","resource":"arn:aws:s3:::b/k","resourceAccount":"1","context":{"aws:SourceIp":"203.0.113.7","aws:TagKeys":["a"]}}"#;
+        let within = |s: &str| {
+            let (start, at) = (text.as_ptr() as usize, s.as_ptr() as usize);
+            start <= at && at + s.len() <= start + text.len()
+        };
+        let r = Request::from_json_str(text).unwrap();
+        let one = match r.context.get("aws:sourceip") {
+            Some(ContextRef::One(v)) => v,
+            other => panic!("{other:?}"),
+        };
+        let lower = r.action_ref();
+        for s in
+            [r.principal(), r.action(), r.resource(), r.resource_account().unwrap(), one, lower.service, lower.name]
+        {
+            assert!(within(s), "`{s}` is a copy");
+        }
+        assert!(r.context.iter().all(|(key, _)| within(key)));
+
+        let owned = r.clone().into_owned();
+        assert!(!within(owned.principal()) && !within(owned.resource()));
+        assert_eq!(
+            (owned.principal(), owned.action(), owned.resource(), owned.resource_account()),
+            (r.principal(), r.action(), r.resource(), r.resource_account())
+        );
+        assert_eq!(owned.context.iter().collect::<Vec<_>>(), r.context.iter().collect::<Vec<_>>());
+        assert_eq!((owned.action_ref().service, owned.action_ref().name), ("s3", "getobject"));
+        assert_eq!(owned.resource_arn().map(|a| a.resource), Some("b/k"));
+    }
+
     #[test]
     fn parses_context_values() {
         let r = Request::from_json_str(
             r#"{"principal":"user/a","action":"S3:GetObject","resource":"*","context":{"aws:MultiFactorAuthAge":3600,"acs:MFAPresent":true,"aws:TagKeys":["a","b"],"gone":null}}"#,
         )
         .unwrap();
-        assert_eq!(r.context.get("AWS:multifactorauthage"), Some(&ContextValue::One("3600".into())));
-        assert_eq!(r.context.get("acs:mfapresent"), Some(&ContextValue::One("true".into())));
-        assert_eq!(r.context.get("aws:tagkeys"), Some(&ContextValue::Many(alloc::vec!["a".into(), "b".into()])));
+        assert_eq!(r.context.get("AWS:multifactorauthage"), Some(ContextRef::One("3600")));
+        assert_eq!(r.context.get("acs:mfapresent"), Some(ContextRef::One("true")));
+        assert_eq!(r.context.get("aws:tagkeys"), Some(ContextRef::Many(&["a".into(), "b".into()])));
         assert_eq!(r.context.get("gone"), None);
         assert_eq!(r.action_ref().service, "s3");
         assert_eq!(r.action_ref().name, "getobject");

@@ -149,7 +149,7 @@ pub struct Outcome {
     /// The matching route's index.
     pub route: Option<usize>,
     /// The request built from the route, when it was built.
-    pub request: Option<Request>,
+    pub request: Option<Request<'static>>,
     /// The engine's decision, when the engine was asked.
     pub decision: Option<Decision>,
 }
@@ -275,7 +275,7 @@ impl Gateway {
         http: &HttpRequest<'_>,
         route: &Route,
         captures: &[String],
-    ) -> Result<Request, Refusal> {
+    ) -> Result<Request<'static>, Refusal> {
         let account = store.account();
         let value = |var: Var| match var {
             Var::Capture(i) => captures.get(i).map(String::as_str).unwrap_or_default(),

@@ -88,10 +88,10 @@ impl Outcome {
         field(out, "method", http.method);
         field(out, "path", http.path);
         if let Some(request) = &self.request {
-            field(out, "principal", &request.principal);
-            field(out, "action", &request.action);
-            field(out, "resource", &request.resource);
-            if let Some(portcullis_core::request::ContextValue::One(ip)) = request.context.get("acs:SourceIp") {
+            field(out, "principal", request.principal());
+            field(out, "action", request.action());
+            field(out, "resource", request.resource());
+            if let Some(portcullis_core::request::ContextRef::One(ip)) = request.context.get("acs:SourceIp") {
                 field(out, "sourceIp", ip);
             }
         }

@@ -157,8 +157,10 @@ fn main() {
 
     let mut sink = 0usize;
     let native_gateway = time_each(rounds, |i| sink += usize::from(native_check(i % cases.len()).allowed()));
-    let core_requests: Vec<portcullis_core::Request> =
-        cases.iter().map(|(_, _, r)| portcullis_core::api::parse_request(&r.to_string()).unwrap()).collect();
+    let core_requests: Vec<portcullis_core::Request> = cases
+        .iter()
+        .map(|(_, _, r)| portcullis_core::api::parse_request(&r.to_string()).unwrap().into_owned())
+        .collect();
     let native_core = time_each(rounds, |i| {
         let k = i % cases.len();
         sink += usize::from(native_store.evaluate(&core_requests[k], nows[k]).allowed());

@@ -136,7 +136,7 @@ impl Http {
 /// The resource a route built, or the refusal's reason.
 pub fn resource(outcome: &Outcome) -> String {
     match &outcome.request {
-        Some(r) => r.resource.clone(),
+        Some(r) => r.resource().to_owned(),
         None => format!("refused: {}", outcome.reason()),
     }
 }

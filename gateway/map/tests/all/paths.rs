@@ -28,9 +28,9 @@ fn templates_capture_segments_and_fill_the_resource() {
     let outcome = get("/v1/buckets/photos/objects/2026/cat.jpg").check(&g, &s);
     assert!(outcome.allowed());
     let request = outcome.request.as_ref().unwrap();
-    assert_eq!(request.action, "oss:GetObject");
-    assert_eq!(request.resource, "acs:oss:*:1234567890123456:photos/2026/cat.jpg");
-    assert_eq!(request.principal, "user/alice");
+    assert_eq!(request.action(), "oss:GetObject");
+    assert_eq!(request.resource(), "acs:oss:*:1234567890123456:photos/2026/cat.jpg");
+    assert_eq!(request.principal(), "user/alice");
     assert_eq!(resource(&get("/v1/buckets/photos").check(&g, &s)), "acs:oss:*:1234567890123456:photos");
     assert_eq!(resource(&get("/v1/buckets").check(&g, &s)), "acs:oss:*:1234567890123456:*");
     assert_eq!(resource(&get("/").check(&g, &s)), "*");
@@ -163,8 +163,8 @@ fn routes_are_tried_in_order() {
         {"method": "GET", "path": "/items/special", "action": "shop:GetSpecial", "resource": "special"},
         {"method": "GET", "path": "/items/{id}", "action": "shop:GetItem", "resource": "item/${id}"}
     ]}));
-    assert_eq!(get("/items/special").check(&g, &s).request.unwrap().action, "shop:GetSpecial");
-    assert_eq!(get("/items/7").check(&g, &s).request.unwrap().action, "shop:GetItem");
+    assert_eq!(get("/items/special").check(&g, &s).request.unwrap().action(), "shop:GetSpecial");
+    assert_eq!(get("/items/7").check(&g, &s).request.unwrap().action(), "shop:GetItem");
 }
 
 #[test]
@@ -176,8 +176,8 @@ fn regex_routes_see_the_decoded_path_and_fill_the_action() {
     ]}));
     let outcome = Http::new("POST", "/rpc/ecs/DescribeInstances?RegionId=x").user("alice").check(&g, &s);
     let request = outcome.request.unwrap();
-    assert_eq!(request.action, "ecs:DescribeInstances");
-    assert_eq!(request.resource, "acs:ecs:*:1234567890123456:*");
+    assert_eq!(request.action(), "ecs:DescribeInstances");
+    assert_eq!(request.resource(), "acs:ecs:*:1234567890123456:*");
     // Anchored: the whole path must match.
     assert_eq!(Http::new("POST", "/x/rpc/ecs/A").user("alice").check(&g, &s).reason(), "UnmatchedRoute");
     assert_eq!(resource(&get("/files/a%20b.txt").check(&g, &s)), "file/a b");

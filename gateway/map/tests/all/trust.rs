@@ -2,7 +2,7 @@
 //! characters, optionally only from a trusted proxy), forwarded-for and
 //! forwarded-proto only from trusted proxies, context from named headers.
 
-use portcullis_core::request::ContextValue;
+use portcullis_core::request::{ContextRef, ContextValue};
 use portcullis_gateway::{parse_addr, Refusal};
 use serde_json::json;
 
@@ -21,7 +21,7 @@ fn gateway(extra: serde_json::Value) -> (portcullis_gateway::Gateway, portcullis
 }
 
 fn context(outcome: &portcullis_gateway::Outcome, key: &str) -> Option<ContextValue> {
-    outcome.request.as_ref().and_then(|r| r.context.get(key).cloned())
+    outcome.request.as_ref().and_then(|r| r.context.get(key).map(ContextRef::to_owned))
 }
 
 fn one(text: &str) -> Option<ContextValue> {
@@ -33,7 +33,7 @@ fn the_principal_comes_from_its_header_through_the_format() {
     let (g, s) = gateway(json!({}));
     let outcome = Http::new("GET", "/things/1").user("alice").check(&g, &s);
     assert!(outcome.allowed());
-    assert_eq!(outcome.request.unwrap().principal, "user/alice");
+    assert_eq!(outcome.request.unwrap().principal(), "user/alice");
     // Header names are not case-sensitive.
     let outcome = Http::new("GET", "/things/1").header("X-Auth-User", "alice").check(&g, &s);
     assert!(outcome.allowed());
