@@ -594,16 +594,7 @@ fn put_rfc3339<S: Sink + ?Sized>(out: &mut S, at: Instant) {
     let secs = at.unix_seconds();
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    // Days to civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = crate::value::civil_from_days(days);
     if !(0..=9999).contains(&y) {
         out.put(&at.to_rfc3339());
         return;
