@@ -1,6 +1,6 @@
 //! Every finding `check` can report, with what it flags, why it matters and
 //! how to fix it. `docs/checks.md` is generated from this table
-//! ([`checks_markdown`]); a test fails when the two differ.
+//! (`checks_markdown`, with the `docs` feature); a test fails when the two differ.
 
 #[cfg(feature = "docs")]
 use alloc::string::String;
