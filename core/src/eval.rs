@@ -110,7 +110,7 @@ fn tag<'a>(tags: &'a [(String, String)], key: &str) -> Option<&'a str> {
 
 impl Lookup for Env<'_> {
     fn values(&self, key: &str) -> Option<Values<'_>> {
-        if let Some(v) = self.request.context.values(key) {
+        if let Some(v) = self.request.context().values(key) {
             return Some(v);
         }
         // Derived keys, under either prefix, only where the request gave none.

@@ -295,7 +295,8 @@ mod tests {
             (ours.principal(), ours.action(), ours.resource()),
             (theirs.principal(), theirs.action(), theirs.resource())
         );
-        let entries = |r: &Request| r.context.iter().map(|(k, v)| (String::from(k), v.to_owned())).collect::<Vec<_>>();
+        let entries =
+            |r: &Request| r.context().iter().map(|(k, v)| (String::from(k), v.to_owned())).collect::<Vec<_>>();
         assert_eq!(entries(&ours), entries(&theirs));
     }
 

@@ -304,7 +304,7 @@ pub struct Request<'a> {
     resource_cut: Option<crate::arn::ArnCut>,
     resource_account: Option<Cow<'a, str>>,
     pub session: Option<Session>,
-    pub context: Context<'a>,
+    context: Context<'a>,
     /// `aws:CurrentTime` / `acs:CurrentTime` / `aws:EpochTime` of the context, parsed once.
     context_now: Option<Instant>,
 }
@@ -646,6 +646,11 @@ impl<'a> Request<'a> {
     /// The account that owns the resource, when the request says.
     pub fn resource_account(&self) -> Option<&str> {
         self.resource_account.as_deref()
+    }
+
+    /// The request context (keys ignore case).
+    pub fn context(&self) -> &Context<'a> {
+        &self.context
     }
 
     /// The action's service and name, both lowercase.

@@ -91,7 +91,7 @@ impl Outcome {
             field(out, "principal", request.principal());
             field(out, "action", request.action());
             field(out, "resource", request.resource());
-            if let Some(portcullis_core::request::ContextRef::One(ip)) = request.context.get("acs:SourceIp") {
+            if let Some(portcullis_core::request::ContextRef::One(ip)) = request.context().get("acs:SourceIp") {
                 field(out, "sourceIp", ip);
             }
         }

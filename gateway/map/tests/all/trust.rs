@@ -21,7 +21,7 @@ fn gateway(extra: serde_json::Value) -> (portcullis_gateway::Gateway, portcullis
 }
 
 fn context(outcome: &portcullis_gateway::Outcome, key: &str) -> Option<ContextValue> {
-    outcome.request.as_ref().and_then(|r| r.context.get(key).map(ContextRef::to_owned))
+    outcome.request.as_ref().and_then(|r| r.context().get(key).map(ContextRef::to_owned))
 }
 
 fn one(text: &str) -> Option<ContextValue> {
