@@ -138,9 +138,15 @@ impl<'a> ParsedArn<'a> {
 /// in lowercase (they match without regard to case) and its resource part as
 /// written: the key under which store resources are found.
 pub fn resource_key(text: &str) -> alloc::borrow::Cow<'_, str> {
+    resource_key_of(text, ParsedArn::parse(text).as_ref())
+}
+
+/// [`resource_key`] of `text` split as `arn` (what [`ParsedArn::parse`]
+/// makes of it), without splitting it again.
+pub fn resource_key_of<'a>(text: &'a str, arn: Option<&ParsedArn<'_>>) -> alloc::borrow::Cow<'a, str> {
     use alloc::borrow::Cow;
-    let Some(arn) = ParsedArn::parse(text) else { return Cow::Borrowed(text) };
-    let head_len = text.len() - arn.resource.len();
+    let Some(arn) = arn else { return Cow::Borrowed(text) };
+    let head_len = text.len().saturating_sub(arn.resource.len());
     match text.get(..head_len) {
         Some(head) if head.bytes().any(|b| b.is_ascii_uppercase()) => {
             let mut key = head.to_ascii_lowercase();
@@ -357,6 +363,28 @@ mod tests {
     fn matches(pattern: &str, resource: &str) -> bool {
         let p = ResourcePattern::compile(pattern).unwrap();
         p.matches(ParsedArn::parse(resource).as_ref())
+    }
+
+    /// A request's resource key, made from the split it already has, is the
+    /// key made from its text.
+    #[test]
+    fn resource_keys_from_a_cut_are_the_keys_of_the_text() {
+        for text in [
+            "arn:aws:s3:::bucket/Key:With:Colons",
+            "ARN:AWS:S3:::bucket/Key",
+            "arn:AWS:S3:::bucket/Key",
+            "acs:ECS:cn-hangzhou:1234567890123456:instance/Dev-1",
+            "acs:ram::1234567890123456:role/ops",
+            "arn:aws:iam::123456789012:user/Alice",
+            "not-an-arn",
+            "*",
+            "",
+        ] {
+            let cut = ArnCut::of(text).and_then(|cut| cut.apply(text));
+            assert_eq!(resource_key_of(text, cut.as_ref()), resource_key(text), "{text}");
+        }
+        assert_eq!(resource_key("arn:AWS:S3:::bucket/Key"), "arn:aws:s3:::bucket/Key");
+        assert_eq!(resource_key("acs:ECS:cn-hangzhou:1:instance/Dev-1"), "acs:ecs:cn-hangzhou:1:instance/Dev-1");
     }
 
     #[test]

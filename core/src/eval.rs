@@ -21,7 +21,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::arn::{resource_key, ParsedArn};
+use crate::arn::{resource_key_of, ParsedArn};
 use crate::condition::{Lookup, Values};
 use crate::decision::{Alert, Decision, Matched, Missing, Note, Reason, Source};
 use crate::policy::{ActionRef, Caller, Dialect, Effect, Policy, PolicyKind, PrincipalFit, ResourceRef, Statement};
@@ -338,7 +338,7 @@ impl Store {
         let mut resource_defs: Vec<u32> = Vec::new();
         if !self.resources.is_empty() {
             if let Some(ids) = (!self.resource_exact.is_empty())
-                .then(|| self.resource_exact.get(&*resource_key(resource.text)))
+                .then(|| self.resource_exact.get(&*resource_key_of(resource.text, resource.arn.as_ref())))
                 .flatten()
             {
                 resource_defs.extend_from_slice(ids);
