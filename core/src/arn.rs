@@ -376,7 +376,7 @@ mod tests {
             "acs:ECS:cn-hangzhou:1234567890123456:instance/Dev-1",
             "acs:ram::1234567890123456:role/ops",
             "arn:aws:iam::123456789012:user/Alice",
-            "not-an-arn",
+            "photos/2026/cat.jpg",
             "*",
             "",
         ] {
