@@ -12,28 +12,10 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Context, ContextValue, Parts, SessionParts};
+use super::{Context, Parts, SessionParts, Stored};
 use crate::diag::Span;
 use crate::limits;
 use crate::text::plain_prefix_len;
-
-/// A context value as read: one string borrowed from the input, a number's
-/// text, or a list.
-enum Scalar<'a> {
-    One(&'a str),
-    Number(String),
-    Many(Vec<String>),
-}
-
-impl<'a> Context<'a> {
-    fn push(&mut self, key: &'a str, value: Scalar<'a>) {
-        match value {
-            Scalar::One(text) => self.push_one(key, text),
-            Scalar::Number(text) => self.push_new(Cow::Borrowed(key), ContextValue::One(text)),
-            Scalar::Many(values) => self.push_new(Cow::Borrowed(key), ContextValue::Many(values)),
-        }
-    }
-}
 
 struct Cursor<'a> {
     text: &'a str,
@@ -127,19 +109,19 @@ impl<'a> Cursor<'a> {
     }
 
     /// One context value (after whitespace), or `None` to give up.
-    fn context_value(&mut self) -> Option<Scalar<'a>> {
+    fn context_value(&mut self) -> Option<Stored<'a>> {
         self.skip_ws();
         match self.peek()? {
-            b'"' => one_value(self.plain()?.0).map(Scalar::One),
-            b't' | b'f' => one_value(self.boolean()?).map(Scalar::One),
-            b'0'..=b'9' => one_value(self.small_integer()?).map(Scalar::One),
+            b'"' => one_value(self.plain()?.0).map(Stored::borrowed),
+            b't' | b'f' => one_value(self.boolean()?).map(Stored::borrowed),
+            b'0'..=b'9' => one_value(self.small_integer()?).map(Stored::borrowed),
             b'[' => {
                 self.at += 1;
                 let mut values = Vec::new();
                 self.skip_ws();
                 if self.peek()? == b']' {
                     self.at += 1;
-                    return Some(Scalar::Many(values));
+                    return Some(Stored::Many(values));
                 }
                 loop {
                     if values.len() >= limits::MAX_CONTEXT_VALUES {
@@ -147,7 +129,7 @@ impl<'a> Cursor<'a> {
                     }
                     values.push(String::from(one_value(self.plain()?.0)?));
                     if !self.next_or(b']')? {
-                        return Some(Scalar::Many(values));
+                        return Some(Stored::Many(values));
                     }
                 }
             }
@@ -194,7 +176,7 @@ impl<'a> Cursor<'a> {
             if context.len() >= limits::MAX_CONTEXT_KEYS || context.contains_key(key) {
                 return None;
             }
-            context.push(key, value);
+            context.push(Cow::Borrowed(key), value);
             if !self.next_or(b'}')? {
                 return Some(context);
             }
@@ -352,12 +334,12 @@ fn transfer_context<'a>(r: &mut crate::transfer::Reader<'a>) -> Option<Context<'
     for _ in 0..count {
         let key = r.str().ok()?;
         let value = match r.tag().ok()? {
-            STRING => Scalar::One(one_value(r.str().ok()?)?),
-            TRUE => Scalar::One("true"),
-            FALSE => Scalar::One("false"),
+            STRING => Stored::borrowed(one_value(r.str().ok()?)?),
+            TRUE => Stored::borrowed("true"),
+            FALSE => Stored::borrowed("false"),
             NUMBER => {
                 let bytes: [u8; 8] = r.take(8).ok()?.try_into().ok()?;
-                Scalar::Number(small_integer_text(f64::from_le_bytes(bytes))?)
+                Stored::One(Cow::Owned(small_integer_text(f64::from_le_bytes(bytes))?))
             }
             ARRAY => {
                 let n = r.u32().ok()?;
@@ -371,14 +353,14 @@ fn transfer_context<'a>(r: &mut crate::transfer::Reader<'a>) -> Option<Context<'
                     }
                     values.push(String::from(one_value(r.str().ok()?)?));
                 }
-                Scalar::Many(values)
+                Stored::Many(values)
             }
             _ => return None,
         };
         if context.contains_key(key) {
             return None;
         }
-        context.push(key, value);
+        context.push(Cow::Borrowed(key), value);
     }
     Some(context)
 }

@@ -12,7 +12,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{check_context_value, Context, ContextValue, Parts, SessionParts, REQUEST_HELP};
+use super::{check_context_value, Context, ContextValue, Parts, SessionParts, Stored, REQUEST_HELP};
 use crate::diag::{Diagnostic, Span};
 use crate::json::{self, join_pointer, Json, Member, Value};
 use crate::limits;
@@ -185,7 +185,7 @@ fn context_of(json: &Json) -> Result<Context<'_>, Problem> {
             ));
         }
         if let Some(value) = value {
-            context.push_new(Cow::Borrowed(&m.key), value);
+            context.push(Cow::Borrowed(&m.key), Stored::of(value));
         }
     }
     Ok(context)

@@ -87,6 +87,10 @@ impl ContextRef<'_> {
 }
 
 impl<'a> Stored<'a> {
+    fn borrowed(text: &'a str) -> Stored<'a> {
+        Stored::One(Cow::Borrowed(text))
+    }
+
     fn of(value: ContextValue) -> Stored<'a> {
         match value {
             ContextValue::One(v) => Stored::One(Cow::Owned(v)),
@@ -131,13 +135,8 @@ impl<'a> Context<'a> {
     }
 
     /// Adds `key`, which the caller has checked is not there yet.
-    fn push_new(&mut self, key: Cow<'a, str>, value: ContextValue) {
-        self.entries.push((key, Stored::of(value)));
-    }
-
-    /// Adds `key` with one value, which the caller has checked is not there yet.
-    fn push_one(&mut self, key: &'a str, value: &'a str) {
-        self.entries.push((Cow::Borrowed(key), Stored::One(Cow::Borrowed(value))));
+    fn push(&mut self, key: Cow<'a, str>, value: Stored<'a>) {
+        self.entries.push((key, value));
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, ContextRef<'_>)> {
@@ -186,7 +185,7 @@ impl<'de> Visitor<'de> for ContextVisitor {
                 return Err(de::Error::custom(format!("more than {} context keys", limits::MAX_CONTEXT_KEYS)));
             }
             if let Some(value) = value {
-                context.push_new(Cow::Owned(key), value);
+                context.push(Cow::Owned(key), Stored::of(value));
             }
         }
         Ok(context)
@@ -295,8 +294,9 @@ impl<'de> de::DeserializeSeed<'de> for NestedSeed {
 pub struct Request<'a> {
     principal: Cow<'a, str>,
     action: Cow<'a, str>,
-    /// `action` in lowercase, matched against lowercase action patterns.
-    action_lower: Cow<'a, str>,
+    /// `action` in lowercase (matched against lowercase action patterns),
+    /// when it has capitals.
+    action_lower: Option<String>,
     /// Byte offset of the action name within `action`.
     name_start: usize,
     resource: Cow<'a, str>,
@@ -589,14 +589,7 @@ impl<'a> Request<'a> {
         };
         let context = parts.context;
         let context_now = context_time(&context);
-        let action_lower = if action.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(action.to_ascii_lowercase())
-        } else {
-            match &action {
-                Cow::Borrowed(text) => Cow::Borrowed(*text),
-                Cow::Owned(text) => Cow::Owned(text.clone()),
-            }
-        };
+        let action_lower = action.bytes().any(|b| b.is_ascii_uppercase()).then(|| action.to_ascii_lowercase());
         Ok(Request {
             context_now,
             action_lower,
@@ -617,7 +610,7 @@ impl<'a> Request<'a> {
         Request {
             principal: owned(self.principal),
             action: owned(self.action),
-            action_lower: owned(self.action_lower),
+            action_lower: self.action_lower,
             name_start: self.name_start,
             resource: owned(self.resource),
             resource_cut: self.resource_cut,
@@ -655,9 +648,10 @@ impl<'a> Request<'a> {
 
     /// The action's service and name, both lowercase.
     pub fn action_ref(&self) -> ActionRef<'_> {
+        let lower = self.action_lower.as_deref().unwrap_or(&self.action);
         ActionRef {
-            service: self.action_lower.get(..self.name_start.saturating_sub(1)).unwrap_or_default(),
-            name: self.action_lower.get(self.name_start..).unwrap_or_default(),
+            service: lower.get(..self.name_start.saturating_sub(1)).unwrap_or_default(),
+            name: lower.get(self.name_start..).unwrap_or_default(),
         }
     }
 
