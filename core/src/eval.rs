@@ -96,7 +96,9 @@ struct Env<'a> {
     /// Store resources whose key matches the request resource (their tags apply).
     resource_defs: &'a [u32],
     resource_account: &'a str,
-    now: Option<Instant>,
+    /// Fills CurrentTime/EpochTime keys the context lacks: from the
+    /// context's own time under another name, else the host's clock.
+    clock: &'a Clock<'a>,
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -136,7 +138,10 @@ impl Lookup for Env<'_> {
                 .find_map(|r| tag(&r.tags, k))
                 .map(|v| Values::One(Cow::Borrowed(v)));
         }
-        let now = self.now?;
+        if !rest.eq_ignore_ascii_case("CurrentTime") && !rest.eq_ignore_ascii_case("EpochTime") {
+            return None;
+        }
+        let now = self.clock.now()?;
         if rest.eq_ignore_ascii_case("CurrentTime") {
             return one(&now.to_rfc3339());
         }
@@ -382,9 +387,7 @@ impl Store {
             store: self,
             resource_defs: &resource_defs,
             resource_account,
-            // Fills CurrentTime/EpochTime keys the context lacks: from the
-            // context's own time under another name, else the host's clock.
-            now: clock.now(),
+            clock: &clock,
         };
         let scan = Scan { action, key, resource: &resource, env: &env, caller: &principal.caller };
         let mut hits = Hits::new();

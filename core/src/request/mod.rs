@@ -305,8 +305,6 @@ pub struct Request<'a> {
     resource_account: Option<Cow<'a, str>>,
     pub session: Option<Session>,
     context: Context<'a>,
-    /// `aws:CurrentTime` / `acs:CurrentTime` / `aws:EpochTime` of the context, parsed once.
-    context_now: Option<Instant>,
 }
 
 #[derive(Debug, Clone)]
@@ -588,10 +586,8 @@ impl<'a> Request<'a> {
             }
         };
         let context = parts.context;
-        let context_now = context_time(&context);
         let action_lower = action.bytes().any(|b| b.is_ascii_uppercase()).then(|| action.to_ascii_lowercase());
         Ok(Request {
-            context_now,
             action_lower,
             name_start,
             resource_cut: crate::arn::ArnCut::of(&parts.resource),
@@ -617,7 +613,6 @@ impl<'a> Request<'a> {
             resource_account: self.resource_account.map(owned),
             session: self.session,
             context: self.context.into_owned(),
-            context_now: self.context_now,
         }
     }
 
@@ -667,8 +662,9 @@ impl<'a> Request<'a> {
     }
 
     /// `aws:CurrentTime` or `acs:CurrentTime` from the context, if it is a time.
+    /// Parsed on each call (most decisions never ask; the evaluator asks once).
     pub fn context_time(&self) -> Option<Instant> {
-        self.context_now
+        context_time(&self.context)
     }
 }
 
