@@ -24,12 +24,13 @@ use alloc::vec::Vec;
 use crate::arn::{resource_key_of, ParsedArn};
 use crate::condition::{Lookup, Values};
 use crate::decision::{Alert, Decision, Matched, Missing, Note, Reason, Source};
+use crate::glob::same_bytes;
 use crate::policy::{ActionRef, Caller, Dialect, Effect, Policy, PolicyKind, PrincipalFit, ResourceRef, Statement};
 use crate::request::Request;
 use crate::small::{Slot, SmallList};
 use crate::store::{
     part_of, statement_of, ActionCheck, ActionKey, AssignmentId, Attachment, AttachmentSet, PolicyId, PrincipalRef,
-    Role, RoleId, Store, User, ViaId, Window,
+    Role, RoleId, Store, Text, User, ViaId, Window,
 };
 use crate::value::Instant;
 
@@ -343,7 +344,7 @@ impl Store {
         let mut resource_defs: Vec<u32> = Vec::new();
         if !self.resources.is_empty() {
             if let Some(ids) = (!self.resource_exact.is_empty())
-                .then(|| self.resource_exact.get(&*resource_key_of(resource.text, resource.arn.as_ref())))
+                .then(|| self.resource_exact.get(&Text(&resource_key_of(resource.text, resource.arn.as_ref()))))
                 .flatten()
             {
                 resource_defs.extend_from_slice(ids);
@@ -357,8 +358,10 @@ impl Store {
                 } else {
                     service
                 };
-                let candidates =
-                    [self.resource_patterns_by_service.get(service), self.resource_patterns_by_service.get("")];
+                let candidates = [
+                    self.resource_patterns_by_service.get(&Text(service)),
+                    self.resource_patterns_by_service.get(&Text("")),
+                ];
                 for &position in candidates.into_iter().flatten().flatten() {
                     if let Some((pattern, id)) = self.resource_patterns.get(position as usize) {
                         if pattern.matches(resource.arn.as_ref()) {
@@ -560,7 +563,7 @@ impl Store {
         let identity_raw = seen.identity_capped || seen.identity_uncapped;
         let identity_allow = seen.identity_uncapped || (seen.identity_capped && hits.iter().any(counts));
         use PrincipalFit::{Anyone, Direct, Role};
-        let same_account = *o.principal.caller.account == *o.resource_account;
+        let same_account = same_bytes(o.principal.caller.account.as_bytes(), o.resource_account.as_bytes());
 
         let mut missing: SmallList<Missing, 3> = SmallList::new();
         let granted = if o.assume_role {
@@ -656,7 +659,7 @@ impl Store {
 
     /// The store role whose ARN is `resource`, for `sts:AssumeRole`.
     fn assumed_role(&self, resource: &str) -> Option<(RoleId, &Role)> {
-        match self.arns.get(resource)? {
+        match self.arns.get(&Text(resource))? {
             PrincipalRef::Role(id) => Some((*id, self.role(*id)?)),
             PrincipalRef::User(_) => None,
         }
@@ -666,20 +669,20 @@ impl Store {
         let text = request.principal();
         let session_name = request.session.as_ref().map(|s| s.name.as_str()).filter(|n| !n.is_empty());
         if let Some(name) = text.strip_prefix("user/") {
-            if let Some(user) = self.user_ids.get(name).and_then(|&id| self.user(id)) {
+            if let Some(user) = self.user_ids.get(&Text(name)).and_then(|&id| self.user(id)) {
                 return self.user_principal(user);
             }
             notes.push(Note::UnknownPrincipal(String::from(text)));
             return self.external(Cow::Owned(self.user_arn(&self.account, name)), Cow::Borrowed(&self.account));
         }
         if let Some(name) = text.strip_prefix("role/") {
-            if let Some((id, role)) = self.role_ids.get(name).and_then(|&id| Some((id, self.role(id)?))) {
+            if let Some((id, role)) = self.role_ids.get(&Text(name)).and_then(|&id| Some((id, self.role(id)?))) {
                 return self.session_principal(id, role, session_name);
             }
             notes.push(Note::UnknownPrincipal(String::from(text)));
             return self.external(Cow::Owned(self.role_arn(&self.account, name)), Cow::Borrowed(&self.account));
         }
-        match self.arns.get(text) {
+        match self.arns.get(&Text(text)) {
             Some(PrincipalRef::User(id)) => {
                 if let Some(user) = self.user(*id) {
                     return self.user_principal(user);
@@ -696,7 +699,8 @@ impl Store {
         if let Some(arn) = ParsedArn::parse(text) {
             let session = arn.resource.strip_prefix("assumed-role/").or_else(|| arn.resource.strip_prefix("role/"));
             if let Some((role_name, session)) = session.and_then(|s| s.split_once('/')) {
-                if let Some((id, role)) = self.role_ids.get(role_name).and_then(|&id| Some((id, self.role(id)?))) {
+                if let Some((id, role)) = self.role_ids.get(&Text(role_name)).and_then(|&id| Some((id, self.role(id)?)))
+                {
                     if role.account == arn.account() && self.session_arn(&role.account, role_name, session) == text {
                         return self.session_principal(id, role, Some(session));
                     }
