@@ -447,7 +447,7 @@ impl Store {
         }
 
         // The session policy.
-        let session_policy = request.session.as_ref().and_then(|s| s.policy.as_ref());
+        let session_policy = request.session().and_then(|s| s.policy.as_ref());
         if let Some(doc) = session_policy {
             scan.whole(doc, Source::Session, PolicyKind::Session, |_| Part::Session, &mut hits);
         }
@@ -652,7 +652,7 @@ impl Store {
     ) -> Option<(RoleId, Instant)> {
         let Who::Session(rid, role) = principal.who else { return None };
         let max = role.max_session_seconds?;
-        let issued = request.session.as_ref()?.issued_at?;
+        let issued = request.session()?.issued_at?;
         let end = Instant(issued.0 + i128::from(max) * 1_000_000_000);
         (clock.now()? >= end).then_some((rid, end))
     }
@@ -667,7 +667,7 @@ impl Store {
 
     fn resolve_principal<'s>(&'s self, request: &'s Request, notes: &mut Vec<Note>) -> Principal<'s> {
         let text = request.principal();
-        let session_name = request.session.as_ref().map(|s| s.name.as_str()).filter(|n| !n.is_empty());
+        let session_name = request.session().map(|s| s.name.as_str()).filter(|n| !n.is_empty());
         if let Some(name) = text.strip_prefix("user/") {
             if let Some(user) = self.user_ids.get(&Text(name)).and_then(|&id| self.user(id)) {
                 return self.user_principal(user);

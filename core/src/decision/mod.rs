@@ -277,7 +277,7 @@ impl<'a> Explained<'a> {
 
     pub(crate) fn view(&self, m: &Matched) -> MatchedView<'a> {
         let store = self.store;
-        let session_name = self.request.session.as_ref().map_or("", |s| s.name.as_str());
+        let session_name = self.request.session().map_or("", |s| s.name.as_str());
         let (policy_name, via, doc, base): (&'a str, Via<'a>, Option<&'a Policy>, [&'a str; 3]) = match m.source {
             Source::Named { policy, via } => match store.policy(policy) {
                 Some(p) => {
@@ -306,7 +306,7 @@ impl<'a> Explained<'a> {
             Source::Session => (
                 "session",
                 Via { prefix: "session/", name: session_name },
-                self.request.session.as_ref().and_then(|s| s.policy.as_ref()),
+                self.request.session().and_then(|s| s.policy.as_ref()),
                 ["session", "policy", ""],
             ),
         };

@@ -303,7 +303,7 @@ pub struct Request<'a> {
     /// Where the parts of `resource` are, when it is an ARN (split once).
     resource_cut: Option<crate::arn::ArnCut>,
     resource_account: Option<Cow<'a, str>>,
-    pub session: Option<Session>,
+    session: Option<Session>,
     context: Context<'a>,
 }
 
@@ -634,6 +634,11 @@ impl<'a> Request<'a> {
     /// The account that owns the resource, when the request says.
     pub fn resource_account(&self) -> Option<&str> {
         self.resource_account.as_deref()
+    }
+
+    /// The role session the request is made in, when it says.
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
     }
 
     /// The request context (keys ignore case).
