@@ -17,6 +17,34 @@ fn key(service: u32, first: u8) -> u64 {
     (u64::from(service) << 8) | u64::from(first)
 }
 
+/// Hashes a bucket key with one multiplication. The keys are small numbers
+/// made by the store itself (a service id and a letter), so they need
+/// spreading, not protection from chosen collisions; foldhash's general
+/// mixing costs several 64-bit multiplications on Wasm.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct BucketHasher(u64);
+
+impl core::hash::Hasher for BucketHasher {
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // High bits of the product into the low half: hashbrown places by
+        // the low bits and tags by the top bits of a pointer-sized hash.
+        h ^ (h >> 29)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+}
+
+type Buckets = HashMap<u64, (u32, u32), core::hash::BuildHasherDefault<BucketHasher>>;
+
 /// A statement of a set: the policy's position in the set (high 16 bits) and
 /// the statement's index in the policy (low 16 bits; policies have at most
 /// 1,000 statements). Ascending order is document order.
@@ -133,7 +161,7 @@ impl ActionCheck {
 #[derive(Debug, Default)]
 pub struct StatementIndex {
     /// `key -> (start, end)` ranges into `entries`.
-    buckets: HashMap<u64, (u32, u32)>,
+    buckets: Buckets,
     entries: Box<[Entry]>,
     anywhere: Box<[Entry]>,
     /// Whether the buckets include `anywhere` (it is merged in when short, so
@@ -213,7 +241,7 @@ impl StatementIndex {
         let statement = |e: At| policies.get(part_of(e)).and_then(|p| p.statements.get(statement_of(e)));
         // Keys sort by service, then letter, and ANY_FIRST (0) first: each
         // service's any-name run comes just before its letter runs.
-        let mut buckets: HashMap<u64, (u32, u32)> = HashMap::new();
+        let mut buckets = Buckets::default();
         let mut entries: Vec<Entry> = Vec::with_capacity(keyed.len());
         let mut list: Vec<Entry> = Vec::new();
         let mut any_name: (u64, &[(u64, At)]) = (u64::MAX, &[]);
