@@ -178,11 +178,13 @@ let memoryWords = new Uint32Array(0);
 
 /** Views of the module's memory, remade when it has grown (which replaces its buffer). */
 function views(): void {
+  // Growing the memory detaches its old buffer, which empties every view of
+  // it: testing that is cheaper than reading `memory.buffer` (an accessor
+  // call) on every evaluation.
+  if (memoryBytes.byteLength !== 0) return;
   memory ??= wasmMemory() as WebAssembly.Memory;
-  if (memoryBytes.buffer !== memory.buffer) {
-    memoryBytes = new Uint8Array(memory.buffer);
-    memoryWords = new Uint32Array(memory.buffer);
-  }
+  memoryBytes = new Uint8Array(memory.buffer);
+  memoryWords = new Uint32Array(memory.buffer);
 }
 
 /** A compiled store: load once, evaluate many. Call `free()` when done with it. */
