@@ -23,9 +23,9 @@ input_hash="$(sha256sum "$raw" | cut -d' ' -f1)"
 if [ -f "$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$input_hash" ]; then
   :
 elif [ -x "$wasm_opt" ]; then
-  # The features rustc's wasm32 target enables by default, so wasm-opt keeps them.
+  # The features rustc's wasm32 target enables by default and SIMD (.cargo/config.toml), so wasm-opt keeps them.
   "$wasm_opt" -O3 \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     --strip-debug --strip-producers --strip-target-features \
     "$raw" -o "$out.tmp"

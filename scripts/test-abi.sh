@@ -26,5 +26,18 @@ PORTCULLIS_WASM="$wasm" cargo test -p portcullis-host-tests --profile abi-host -
 step "second host: node, WebAssembly API only"
 node host-tests/node/host.mjs "$wasm" testdata/vectors/governance.json
 
+step "without SIMD, for runtimes that lack it (wasm/ABI.md): builds, decides, has no vector code"
+no_simd_dir="$(realpath "${CARGO_TARGET_DIR:-target}")/no-simd"
+CARGO_TARGET_DIR="$no_simd_dir" RUSTFLAGS="-C target-feature=-simd128" scripts/build-abi.sh
+node host-tests/node/host.mjs "$no_simd_dir/portcullis.wasm" testdata/vectors/governance.json
+vector_ops() { target/tools/binaryen/node_modules/.bin/wasm-opt --all-features --print "$1" | grep -c 'v128\.' || true; }
+default_ops="$(vector_ops "$wasm")"
+no_simd_ops="$(vector_ops "$no_simd_dir/portcullis.wasm")"
+echo "v128 instructions: $default_ops in the default module, $no_simd_ops without SIMD"
+if [ "$default_ops" -eq 0 ] || [ "$no_simd_ops" -ne 0 ]; then
+  echo "test-abi: expected vector code in the default module only" >&2
+  exit 1
+fi
+
 step "benchmark (quick): decisions through the ABI vs native"
 PORTCULLIS_WASM="$wasm" cargo bench -p portcullis-host-tests --profile abi-host --locked --bench abi -- --quick --check
