@@ -139,15 +139,12 @@ impl Lookup for Env<'_> {
                 .find_map(|r| tag(&r.tags, k))
                 .map(|v| Values::One(Cow::Borrowed(v)));
         }
-        if !rest.eq_ignore_ascii_case("CurrentTime") && !rest.eq_ignore_ascii_case("EpochTime") {
-            return None;
-        }
-        let now = self.clock.now()?;
+        // The clock is read (and the context's time parsed) only for these two keys.
         if rest.eq_ignore_ascii_case("CurrentTime") {
-            return one(&now.to_rfc3339());
+            return one(&self.clock.now()?.to_rfc3339());
         }
         if rest.eq_ignore_ascii_case("EpochTime") {
-            return one(&format!("{}", now.unix_seconds()));
+            return one(&format!("{}", self.clock.now()?.unix_seconds()));
         }
         None
     }

@@ -288,8 +288,7 @@ impl<'de> de::DeserializeSeed<'de> for NestedSeed {
 /// (or transfer bytes, or JSON value) it was read from where they can, so
 /// reading one copies little; [`Request::into_owned`] makes one that
 /// outlives its text. Its parts are read through methods, so that what was
-/// derived from them (the lowercase action, the ARN's parts, the context's
-/// time) cannot go stale.
+/// derived from them (the lowercase action, the ARN's parts) cannot go stale.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
     principal: Cow<'a, str>,
@@ -387,21 +386,6 @@ fn parts_view<'a>(p: &'a Parts<'_>) -> PartsView<'a> {
         p.context.iter().collect(),
         p.spans,
     )
-}
-
-/// "Now" from the context: `aws:CurrentTime`, else `acs:CurrentTime`, else
-/// `aws:EpochTime`, when it is a time.
-fn context_time(context: &Context<'_>) -> Option<Instant> {
-    const KEYS: [&str; 3] = ["aws:CurrentTime", "acs:CurrentTime", "aws:EpochTime"];
-    let mut found: [Option<&str>; 3] = [None; 3];
-    for (key, value) in context.iter() {
-        if let (Some(slot), ContextRef::One(text)) =
-            (KEYS.iter().position(|k| k.eq_ignore_ascii_case(key)).and_then(|i| found.get_mut(i)), value)
-        {
-            *slot = Some(text);
-        }
-    }
-    found.iter().flatten().find_map(|text| Instant::parse(text))
 }
 
 /// A request's fields before they are checked, from text or structured input.
@@ -666,10 +650,20 @@ impl<'a> Request<'a> {
         ResourceRef { text, arn: self.resource_cut.as_ref().and_then(|cut| cut.apply(text)) }
     }
 
-    /// `aws:CurrentTime` or `acs:CurrentTime` from the context, if it is a time.
-    /// Parsed on each call (most decisions never ask; the evaluator asks once).
+    /// "Now" from the context: `aws:CurrentTime`, else `acs:CurrentTime`, else
+    /// `aws:EpochTime`, when it is a time. Parsed on each call: most
+    /// decisions never ask, and the evaluator asks at most once.
     pub fn context_time(&self) -> Option<Instant> {
-        context_time(&self.context)
+        const KEYS: [&str; 3] = ["aws:CurrentTime", "acs:CurrentTime", "aws:EpochTime"];
+        let mut found: [Option<&str>; 3] = [None; 3];
+        for (key, value) in self.context.iter() {
+            if let (Some(slot), ContextRef::One(text)) =
+                (KEYS.iter().position(|k| k.eq_ignore_ascii_case(key)).and_then(|i| found.get_mut(i)), value)
+            {
+                *slot = Some(text);
+            }
+        }
+        found.iter().flatten().find_map(|text| Instant::parse(text))
     }
 }
 

@@ -22,7 +22,7 @@ fn key(service: u32, first: u8) -> u64 {
 /// spreading, not protection from chosen collisions; foldhash's general
 /// mixing costs several 64-bit multiplications on Wasm.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct BucketHasher(u64);
+struct BucketHasher(u64);
 
 impl core::hash::Hasher for BucketHasher {
     fn finish(&self) -> u64 {

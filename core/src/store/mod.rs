@@ -48,6 +48,8 @@ impl core::hash::Hash for Text<'_> {
 }
 
 impl<K: core::borrow::Borrow<str>> hashbrown::Equivalent<K> for Text<'_> {
+    // Out of line: inlined into every lookup, it cost the raw ABI 242 bytes
+    // gzipped for 0.3% less fuel.
     #[inline(never)]
     fn equivalent(&self, key: &K) -> bool {
         crate::glob::same_bytes(self.0.as_bytes(), key.borrow().as_bytes())
