@@ -347,19 +347,17 @@ impl Store {
                 resource_defs.extend_from_slice(ids);
             }
             if !self.resource_patterns.is_empty() {
+                // The resource's service is nearly always the action's, whose id is known.
                 let service = resource.arn.map_or("", |a| a.service());
-                let lowered;
-                let service = if service.bytes().any(|b| b.is_ascii_uppercase()) {
-                    lowered = service.to_ascii_lowercase();
-                    lowered.as_str()
+                let service_id = if service.is_empty() {
+                    None
+                } else if service.eq_ignore_ascii_case(action.service) {
+                    key.service
                 } else {
-                    service
+                    self.service_id(&service.to_ascii_lowercase())
                 };
-                let candidates = [
-                    self.resource_patterns_by_service.get(&Text(service)),
-                    self.resource_patterns_by_service.get(&Text("")),
-                ];
-                for &position in candidates.into_iter().flatten().flatten() {
+                let scoped = service_id.and_then(|id| self.resource_patterns_by_service.get(id as usize));
+                for &position in scoped.into_iter().flatten().chain(&self.resource_patterns_unscoped) {
                     if let Some((pattern, id)) = self.resource_patterns.get(position as usize) {
                         if pattern.matches(resource.arn.as_ref()) {
                             resource_defs.push(*id);

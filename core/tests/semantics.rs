@@ -385,6 +385,42 @@ fn resource_tags_and_accounts_come_from_the_store() {
     .allowed());
 }
 
+/// Store resources are found by the service of the request's ARN, and those
+/// keyed without a literal service (`*`, `acs:*:...`) for every resource;
+/// each once. A resource that is not an ARN was once looked up under the
+/// unscoped patterns twice, so their statements were listed twice.
+#[test]
+fn store_resources_are_found_once_by_service() {
+    let reader = |effect: &str| json!({"Version": "1", "Statement": [{"Effect": effect, "Principal": {"RAM": ["*"]}, "Action": "oss:GetObject", "Resource": "*"}]});
+    let s = store(json!({
+        "account": "1", "partition": "acs",
+        "users": {"u": {}},
+        "resources": {
+            "*": {"policy": reader("Allow")},
+            "acs:OSS:*:*:bucket/*": {"policy": reader("Allow")},
+            "acs:*:*:*:logs/*": {"policy": reader("Allow")},
+            "acs:ecs:*:*:instance/*": {"policy": reader("Deny")}
+        }
+    }));
+    let via = |resource: &str| -> Vec<String> {
+        let d = explain(&s, json!({"principal": "user/u", "action": "oss:GetObject", "resource": resource}));
+        d["matched"].as_array().unwrap().iter().map(|m| m["via"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(via("*"), ["resource/*"]);
+    assert_eq!(via("my-bucket"), ["resource/*"]);
+    // Another case of the service, and a service no statement names.
+    assert_eq!(via("acs:oss:cn-hangzhou:1:bucket/a"), ["resource/acs:OSS:*:*:bucket/*", "resource/*"]);
+    assert_eq!(via("acs:Oss:cn-hangzhou:1:bucket/a"), ["resource/acs:OSS:*:*:bucket/*", "resource/*"]);
+    assert_eq!(via("acs:sls:cn-hangzhou:1:logs/a"), ["resource/*", "resource/acs:*:*:*:logs/*"]);
+    // The action's service differs from the resource's: the ecs resource's Deny still applies.
+    let d = explain(
+        &s,
+        json!({"principal": "user/u", "action": "oss:GetObject", "resource": "acs:ecs:cn-hangzhou:1:instance/i"}),
+    );
+    assert_eq!(d["reason"], "ExplicitDeny");
+    assert_eq!(d["matched"].as_array().unwrap().len(), 1);
+}
+
 #[test]
 fn unknown_and_external_principals_are_denied_with_a_note() {
     let s = governance();

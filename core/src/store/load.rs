@@ -668,6 +668,8 @@ impl Loader {
         let guardrail_attachments =
             guardrails.iter().map(|&policy| Attachment::direct(policy, guardrail_via)).collect();
         let guardrail_set = sets.intern(guardrail_attachments, &policies, &mut services);
+        let (resource_patterns_by_service, resource_patterns_unscoped) =
+            index_patterns_by_service(&resource_patterns, &mut services);
         Some(Store {
             account,
             partition,
@@ -685,7 +687,8 @@ impl Loader {
             sets: sets.sets,
             resources,
             resource_exact,
-            resource_patterns_by_service: index_patterns_by_service(&resource_patterns),
+            resource_patterns_by_service,
+            resource_patterns_unscoped,
             resource_patterns,
             vias: core::mem::take(&mut self.vias),
             guardrail_via,
@@ -833,14 +836,33 @@ impl SetInterner {
     }
 }
 
-fn index_patterns_by_service(patterns: &[(ResourcePattern, u32)]) -> HashMap<alloc::boxed::Box<str>, Vec<u32>> {
-    let mut by_service: HashMap<alloc::boxed::Box<str>, Vec<u32>> = HashMap::new();
+/// Positions in `patterns` by the interned id of each pattern's literal
+/// service (interned here when no statement names it), and the positions of
+/// the patterns without one.
+fn index_patterns_by_service(
+    patterns: &[(ResourcePattern, u32)],
+    services: &mut HashMap<alloc::boxed::Box<str>, u32>,
+) -> (Vec<Vec<u32>>, Vec<u32>) {
+    let mut by_service: Vec<Vec<u32>> = Vec::new();
+    let mut unscoped = Vec::new();
     for (i, (pattern, _)) in patterns.iter().enumerate() {
         let service = match pattern {
-            ResourcePattern::Arn(p) => p.literal_service().unwrap_or(""),
-            ResourcePattern::Any => "",
+            ResourcePattern::Arn(p) => p.literal_service().filter(|s| !s.is_empty()),
+            ResourcePattern::Any => None,
         };
-        by_service.entry(alloc::boxed::Box::from(service)).or_default().push(to_u32(i));
+        let Some(service) = service else {
+            unscoped.push(to_u32(i));
+            continue;
+        };
+        let next = to_u32(services.len());
+        let id = *services.entry(alloc::boxed::Box::from(service)).or_insert(next);
+        let slot = id as usize;
+        if by_service.len() <= slot {
+            by_service.resize_with(slot + 1, Vec::new);
+        }
+        if let Some(list) = by_service.get_mut(slot) {
+            list.push(to_u32(i));
+        }
     }
-    by_service
+    (by_service, unscoped)
 }

@@ -62,7 +62,7 @@ pub struct Store {
     pub(crate) account: String,
     pub(crate) partition: Partition,
     pub(crate) policies: Vec<NamedPolicy>,
-    /// Interned lowercase service prefixes that some statement names literally.
+    /// Interned lowercase service prefixes that some statement or resource pattern names literally.
     pub(crate) services: HashMap<Box<str>, u32>,
     pub(crate) users: Vec<User>,
     pub(crate) user_ids: HashMap<String, UserId>,
@@ -79,9 +79,11 @@ pub struct Store {
     pub(crate) resource_exact: HashMap<String, Vec<u32>>,
     /// Resources keyed by a pattern rather than one ARN.
     pub(crate) resource_patterns: Vec<(ResourcePattern, u32)>,
-    /// Positions in `resource_patterns` by the pattern's literal (lowercase)
-    /// service; patterns without one are under `""`.
-    pub(crate) resource_patterns_by_service: HashMap<Box<str>, Vec<u32>>,
+    /// Positions in `resource_patterns` by the interned id (in `services`)
+    /// of the pattern's literal (lowercase) service.
+    pub(crate) resource_patterns_by_service: Vec<Vec<u32>>,
+    /// Positions in `resource_patterns` of the patterns without a literal service.
+    pub(crate) resource_patterns_unscoped: Vec<u32>,
     pub(crate) vias: Vec<String>,
     /// The `via` shown for guardrail statements.
     pub(crate) guardrail_via: ViaId,
