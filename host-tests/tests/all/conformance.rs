@@ -174,3 +174,50 @@ fn run_suite(g: &mut Guest, tally: &mut Tally, here: &str, store_text: &str, sui
     });
     assert_eq!(g.store_free(handle).unwrap(), code::OK);
 }
+
+/// The module scans text sixteen bytes at a time with Wasm SIMD where the
+/// native core takes eight-byte words, so the byte the scan stops at is
+/// put at every offset of a string: an escape, a quote, a control byte,
+/// non-ASCII text, and the colons of a resource ARN. The answers, decisions
+/// and failures alike, must equal the native core's.
+#[test]
+fn the_module_scans_text_as_the_native_core_does() {
+    let mut g = crate::guest();
+    let store_text = crate::governance_store();
+    let store = api::load(&store_text).unwrap_or_else(|f| panic!("{}", f.message()));
+    let handle = g.load_ok(&store_text).unwrap();
+    let mut texts = Vec::new();
+    for len in 0..40 {
+        for at in 0..=len {
+            for special in ["\\\"", "\\\\", "\\u0041", "\u{1}", "é", "\"", ":"] {
+                let mut value = "a".repeat(len);
+                value.insert_str(at, special);
+                texts.push(format!(
+                    r#"{{"principal":"user/alice","action":"ecs:StartInstance","resource":"acs:ecs:cn-hangzhou:1234567890123456:instance/{value}","context":{{"acs:MFAPresent":true,"note":"{value}"}}}}"#
+                ));
+            }
+            // A colon at every offset of every head part of the ARN.
+            let part = "x".repeat(len);
+            let (left, right) = part.split_at(at);
+            texts.push(format!(
+                r#"{{"principal":"user/alice","action":"ecs:StartInstance","resource":"acs:ecs{left}:{right}:1234567890123456:instance/dev-1"}}"#
+            ));
+        }
+    }
+    let (mut decided, mut refused) = (0, 0);
+    for text in &texts {
+        let answer = g.evaluate(handle, text.as_bytes(), None).unwrap();
+        match api::evaluate_json_str(&store, text, None) {
+            Ok(native) => {
+                assert_eq!((answer.code, &answer.json), (code::OK, &native), "{text}");
+                decided += 1;
+            }
+            Err(failure) => {
+                assert!(answer.code < 0 && answer.json == failure.to_json(), "{text}: {}", answer.json);
+                refused += 1;
+            }
+        }
+    }
+    // Both paths are taken: plain requests, escaped ones, and refused ones.
+    assert!(decided > texts.len() / 2 && refused > 40, "{decided} decided, {refused} refused of {}", texts.len());
+}
