@@ -385,6 +385,9 @@ fn vocab(partition: Partition) -> Vocab {
             (t("{s3}bucket/*"), false),
             (t("{s3}bucket/home/*"), false),
             (t("{ec2}*:instance/*"), false),
+            // Keys without a literal service: found for every resource, ARN or not.
+            (t("*"), false),
+            (fill(&s3.replacen(s3svc, "*", 1)) + "bucket/*", false),
         ],
         principals,
         principal_entries: ts(&[
