@@ -401,8 +401,9 @@ impl Store {
                     let window = assignment.window_with(&clock);
                     match window {
                         Window::Active => {
+                            // Each boundary is scanned once: the user's own is already.
                             if let Some(b) = self.role(assignment.role).and_then(|r| r.boundary) {
-                                if !caps.contains(&b) {
+                                if !caps.contains(&b) && principal.boundary != Some(b) {
                                     caps.push(b);
                                 }
                             }

@@ -275,6 +275,9 @@ checks! {
     duplicate_tag: "duplicate-tag" Error {
         bad: store("", "", "", r#","bob":{"groups":["readers"],"tags":{"team":"a","Team":"b"}}"#, ""), at: "\"Team\"",
         good: store("", "", "", r#","bob":{"groups":["readers"],"tags":{"team":"a"}}"#, "") }
+    duplicate_name: "duplicate-name" Warning {
+        bad: store("", "", "", r#","bob":{"groups":["readers","readers"]}"#, ""), at: "\"readers\"",
+        good: store("", "", "", r#","bob":{"groups":["readers"]}"#, "") }
     missing_role: "missing-role" Error {
         bad: store("", "", "", r#","bob":{"roles":[{"notAfter":"2026-01-01T00:00:00Z","reason":"x"}]}"#, ""), at: "{", good: clean_store() }
     empty_window: "empty-window" Error {

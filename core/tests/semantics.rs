@@ -421,6 +421,58 @@ fn store_resources_are_found_once_by_service() {
     assert_eq!(d["matched"].as_array().unwrap().len(), 1);
 }
 
+/// A boundary that is both the user's own and an assigned role's is scanned
+/// once: its Deny was once listed twice in `matched` and the summary.
+#[test]
+fn a_shared_boundary_is_listed_once() {
+    let s = store(json!({
+        "account": "1", "partition": "acs",
+        "policies": {
+            "All": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+            "B": {"Version": "1", "Statement": [
+                {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "oss:DeleteBucket", "Resource": "*"}
+            ]},
+            "C": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "oss:Get*", "Resource": "*"}]}
+        },
+        "roles": {"Admin": {"policies": ["All"], "boundary": "B"}, "Reader": {"policies": ["All"], "boundary": "C"}},
+        "users": {"u": {"policies": ["All"], "boundary": "B", "roles": ["Admin", "Reader"]}}
+    }));
+    let d = explain(&s, json!({"principal": "user/u", "action": "oss:DeleteBucket", "resource": "*"}));
+    assert_eq!(d["reason"], "ExplicitDeny");
+    assert_eq!(d["matched"].as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d["summary"], "denied by boundary B (statement 1)");
+    // The other role's boundary still caps what comes through that role.
+    let d = explain(&s, json!({"principal": "user/u", "action": "oss:PutObject", "resource": "*"}));
+    assert_eq!(d["reason"], "Allowed", "{d}");
+    let kinds: Vec<&str> = d["matched"].as_array().unwrap().iter().map(|m| m["via"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["user/u", "role/Admin"], "{d}");
+}
+
+/// A name repeated in a list of policies, groups or guardrails is a warning
+/// and attaches once: its statements were once listed once per repeat.
+#[test]
+fn repeated_names_in_lists_attach_once() {
+    let text = json!({
+        "account": "1", "partition": "acs",
+        "policies": {
+            "P": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "oss:*", "Resource": "*"}]},
+            "G": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        },
+        "groups": {"g": {"policies": ["P", "P"]}},
+        "guardrails": ["G", "G"],
+        "users": {"u": {"policies": ["P", "P"], "groups": ["g", "g"]}}
+    })
+    .to_string();
+    let s = Store::from_json_str(&text).unwrap();
+    let repeats: Vec<&str> =
+        s.warnings().iter().filter(|d| d.code == "duplicate-name").map(|d| d.path.as_str()).collect();
+    assert_eq!(repeats, ["/groups/g/policies/1", "/guardrails/1", "/users/u/policies/1", "/users/u/groups/1"]);
+    let d = explain(&s, json!({"principal": "user/u", "action": "oss:GetObject", "resource": "*"}));
+    let via: Vec<&str> = d["matched"].as_array().unwrap().iter().map(|m| m["via"].as_str().unwrap()).collect();
+    assert_eq!(via, ["user/u", "group/g"], "{d}");
+}
+
 #[test]
 fn unknown_and_external_principals_are_denied_with_a_note() {
     let s = governance();

@@ -322,6 +322,11 @@ checks! {
         "Conditions cannot tell which value applies.",
         "Keep one spelling."
     }
+    "duplicate-name" Warning Load Store {
+        "A name listed twice in one list of policies, groups or guardrails.",
+        "The repeat attaches nothing more; the store loads without it.",
+        "Remove the repeat."
+    }
     "missing-role" Error Load Store {
         "A role assignment object without `role`.",
         "The assignment names no role.",

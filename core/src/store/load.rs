@@ -229,12 +229,20 @@ impl Loader {
             );
             return Vec::new();
         };
-        let mut out = Vec::with_capacity(items.len());
+        let mut out: Vec<(&'a str, Span, String)> = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let item_path = join_pointer(path, &itoa(i));
-            if let Some(s) = self.string(item, what, &item_path) {
-                out.push((s, item.span, item_path));
+            let Some(s) = self.string(item, what, &item_path) else { continue };
+            // A repeat attaches nothing more, but its statements would be listed twice in explanations.
+            if out.iter().any(|(seen, _, _)| *seen == s) {
+                self.diags.push(
+                    Diagnostic::new("duplicate-name", Severity::Warning, format!("`{s}` is listed twice in {what}"))
+                        .with_help("remove the repeat; it adds nothing")
+                        .at(&item_path, item.span),
+                );
+                continue;
             }
+            out.push((s, item.span, item_path));
         }
         out
     }
