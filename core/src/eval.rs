@@ -311,10 +311,16 @@ impl Scan<'_> {
     }
 }
 
-/// The matched statements of the hits that pass `keep`.
+/// The matched statements of the hits that pass `keep`, each once (a
+/// statement reached twice the same way, through two assignments of one
+/// role say, is explained once).
 fn collect(hits: &[Hit], keep: impl Fn(&Hit) -> bool) -> Vec<Matched> {
-    let mut out = Vec::with_capacity(hits.iter().filter(|h| keep(h)).count());
-    out.extend(hits.iter().filter(|h| keep(h)).map(|h| h.matched));
+    let mut out: Vec<Matched> = Vec::with_capacity(hits.iter().filter(|h| keep(h)).count());
+    for hit in hits.iter().filter(|h| keep(h)) {
+        if !out.contains(&hit.matched) {
+            out.push(hit.matched);
+        }
+    }
     out
 }
 

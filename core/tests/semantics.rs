@@ -459,18 +459,35 @@ fn repeated_names_in_lists_attach_once() {
             "P": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "oss:*", "Resource": "*"}]},
             "G": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
         },
-        "groups": {"g": {"policies": ["P", "P"]}},
+        "roles": {"R": {"policies": ["P"]}},
+        "groups": {"g": {"policies": ["P", "P"], "roles": ["R", "R"]}},
         "guardrails": ["G", "G"],
-        "users": {"u": {"policies": ["P", "P"], "groups": ["g", "g"]}}
+        "users": {"u": {"policies": ["P", "P"], "groups": ["g", "g"], "roles": [
+            "R", {"role": "R", "notAfter": "2030-01-01T00:00:00Z"}, {"role": "R", "notAfter": "2030-01-01T00:00:00Z"}
+        ]}}
     })
     .to_string();
     let s = Store::from_json_str(&text).unwrap();
     let repeats: Vec<&str> =
         s.warnings().iter().filter(|d| d.code == "duplicate-name").map(|d| d.path.as_str()).collect();
-    assert_eq!(repeats, ["/groups/g/policies/1", "/guardrails/1", "/users/u/policies/1", "/users/u/groups/1"]);
-    let d = explain(&s, json!({"principal": "user/u", "action": "oss:GetObject", "resource": "*"}));
+    assert_eq!(
+        repeats,
+        [
+            "/groups/g/policies/1",
+            "/groups/g/roles/1",
+            "/guardrails/1",
+            "/users/u/policies/1",
+            "/users/u/groups/1",
+            "/users/u/roles/2"
+        ]
+    );
+    let d = explain(
+        &s,
+        json!({"principal": "user/u", "action": "oss:GetObject", "resource": "*", "context": {"acs:CurrentTime": "2026-01-01T00:00:00Z"}}),
+    );
     let via: Vec<&str> = d["matched"].as_array().unwrap().iter().map(|m| m["via"].as_str().unwrap()).collect();
-    assert_eq!(via, ["user/u", "group/g"], "{d}");
+    // The role with and without a window are two assignments of it, explained once.
+    assert_eq!(via, ["user/u", "role/R", "group/g", "group/g > role/R"], "{d}");
 }
 
 #[test]

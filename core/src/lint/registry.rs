@@ -323,7 +323,7 @@ checks! {
         "Keep one spelling."
     }
     "duplicate-name" Warning Load Store {
-        "A name listed twice in one list of policies, groups or guardrails.",
+        "A name listed twice in one list of policies, groups or guardrails, or the same role assignment twice in `roles`.",
         "The repeat attaches nothing more; the store loads without it.",
         "Remove the repeat."
     }

@@ -717,14 +717,13 @@ impl Loader {
             );
             return Vec::new();
         };
-        let mut out = Vec::with_capacity(items.len());
+        let mut out: Vec<AssignmentSpec> = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let item_path = join_pointer(path, &itoa(i));
-            match &item.value {
+            let (spec, name) = match &item.value {
                 Value::String(name) => {
-                    if let Some(role) = self.reference(role_ids, "role", name, item.span, &item_path) {
-                        out.push(AssignmentSpec { role, not_before: None, not_after: None, reason: None });
-                    }
+                    let Some(role) = self.reference(role_ids, "role", name, item.span, &item_path) else { continue };
+                    (AssignmentSpec { role, not_before: None, not_after: None, reason: None }, name.as_str())
                 }
                 Value::Object(_) => {
                     let Some(fields) = self.object(item, "a role assignment", ASSIGNMENT_KEYS, &item_path) else {
@@ -778,16 +777,33 @@ impl Loader {
                     let reason = field("reason")
                         .and_then(|r| self.string(r, "`reason`", &join_pointer(&item_path, "reason")))
                         .map(String::from);
-                    out.push(AssignmentSpec { role, not_before, not_after, reason });
+                    (AssignmentSpec { role, not_before, not_after, reason }, name)
                 }
-                _ => self.error(
-                    "invalid-type",
-                    format!("a role assignment must be a role name or an object, found {}", item.kind_name()),
-                    "write `\"RoleName\"` or `{\"role\": \"RoleName\", \"notBefore\": \"...\", \"notAfter\": \"...\"}`",
-                    &item_path,
-                    item.span,
-                ),
+                _ => {
+                    self.error(
+                        "invalid-type",
+                        format!("a role assignment must be a role name or an object, found {}", item.kind_name()),
+                        "write `\"RoleName\"` or `{\"role\": \"RoleName\", \"notBefore\": \"...\", \"notAfter\": \"...\"}`",
+                        &item_path,
+                        item.span,
+                    );
+                    continue;
+                }
+            };
+            // As in `names`: a repeat grants nothing more but would be explained twice.
+            if out.contains(&spec) {
+                self.diags.push(
+                    Diagnostic::new(
+                        "duplicate-name",
+                        Severity::Warning,
+                        format!("the same assignment of role `{name}` is listed twice in `roles`"),
+                    )
+                    .with_help("remove the repeat; it adds nothing")
+                    .at(&item_path, item.span),
+                );
+                continue;
             }
+            out.push(spec);
         }
         out
     }

@@ -180,7 +180,7 @@ pub(crate) struct Group {
 }
 
 /// A role assignment as written in a group or user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AssignmentSpec {
     pub role: RoleId,
     pub not_before: Option<Instant>,
