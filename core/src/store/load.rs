@@ -104,6 +104,12 @@ impl Loader {
         self.diags.push(Diagnostic::error(code, message).with_help(help).at(path, span));
     }
 
+    /// A repeated entry of a list: a warning, and the entry is left out.
+    fn repeated(&mut self, message: String, path: &str, span: Span) {
+        let d = Diagnostic::new("duplicate-name", Severity::Warning, message);
+        self.diags.push(d.with_help("remove the repeat; it adds nothing").at(path, span));
+    }
+
     fn via(&mut self, text: String) -> ViaId {
         if let Some(&id) = self.via_ids.get(&text) {
             return id;
@@ -235,11 +241,7 @@ impl Loader {
             let Some(s) = self.string(item, what, &item_path) else { continue };
             // A repeat attaches nothing more, but its statements would be listed twice in explanations.
             if out.iter().any(|(seen, _, _)| *seen == s) {
-                self.diags.push(
-                    Diagnostic::new("duplicate-name", Severity::Warning, format!("`{s}` is listed twice in {what}"))
-                        .with_help("remove the repeat; it adds nothing")
-                        .at(&item_path, item.span),
-                );
+                self.repeated(format!("`{s}` is listed twice in {what}"), &item_path, item.span);
                 continue;
             }
             out.push((s, item.span, item_path));
@@ -792,14 +794,10 @@ impl Loader {
             };
             // As in `names`: a repeat grants nothing more but would be explained twice.
             if out.contains(&spec) {
-                self.diags.push(
-                    Diagnostic::new(
-                        "duplicate-name",
-                        Severity::Warning,
-                        format!("the same assignment of role `{name}` is listed twice in `roles`"),
-                    )
-                    .with_help("remove the repeat; it adds nothing")
-                    .at(&item_path, item.span),
+                self.repeated(
+                    format!("the same assignment of role `{name}` is listed twice in `roles`"),
+                    &item_path,
+                    item.span,
                 );
                 continue;
             }
