@@ -397,7 +397,8 @@ impl Store {
         let mut hits = Hits::new();
 
         // Identity policies, and the boundaries of roles reached through assignments.
-        let mut caps: Vec<PolicyId> = Vec::new();
+        // The boundaries of assigned roles, each with the path of the assignment that brings it.
+        let mut caps: Vec<(PolicyId, ViaId)> = Vec::new();
         match principal.who {
             Who::User(user) => {
                 // Assignments not in force now: their roles' policies do not count.
@@ -409,8 +410,8 @@ impl Store {
                         Window::Active => {
                             // Each boundary is scanned once: the user's own is already.
                             if let Some(b) = self.role(assignment.role).and_then(|r| r.boundary) {
-                                if !caps.contains(&b) && principal.boundary != Some(b) {
-                                    caps.push(b);
+                                if !caps.iter().any(|&(c, _)| c == b) && principal.boundary != Some(b) {
+                                    caps.push((b, assignment.via));
                                 }
                             }
                             continue;
@@ -439,13 +440,13 @@ impl Store {
         }
 
         // Boundaries: the principal's own, then those of assigned roles.
-        let boundary_via = match principal.who {
+        let own_via = match principal.who {
             Who::User(u) => u.via,
             Who::Session(_, r) => r.via,
             Who::External => self.guardrail_via,
         };
-        for &b in principal.boundary.iter().chain(caps.iter()) {
-            self.scan_named(&scan, b, boundary_via, PolicyKind::Boundary, Part::Boundary(b), &mut hits);
+        for (b, via) in principal.boundary.map(|b| (b, own_via)).into_iter().chain(caps.iter().copied()) {
+            self.scan_named(&scan, b, via, PolicyKind::Boundary, Part::Boundary(b), &mut hits);
         }
 
         // The session policy.

@@ -422,7 +422,9 @@ fn store_resources_are_found_once_by_service() {
 }
 
 /// A boundary that is both the user's own and an assigned role's is scanned
-/// once: its Deny was once listed twice in `matched` and the summary.
+/// once: its Deny was once listed twice in `matched` and the summary. An
+/// assigned role's boundary is shown with the assignment's path (it once
+/// showed the user's).
 #[test]
 fn a_shared_boundary_is_listed_once() {
     let s = store(json!({
@@ -433,7 +435,10 @@ fn a_shared_boundary_is_listed_once() {
                 {"Effect": "Allow", "Action": "*", "Resource": "*"},
                 {"Effect": "Deny", "Action": "oss:DeleteBucket", "Resource": "*"}
             ]},
-            "C": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "oss:Get*", "Resource": "*"}]}
+            "C": {"Version": "1", "Statement": [
+                {"Effect": "Allow", "Action": "oss:Get*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "oss:PutBucketAcl", "Resource": "*"}
+            ]}
         },
         "roles": {"Admin": {"policies": ["All"], "boundary": "B"}, "Reader": {"policies": ["All"], "boundary": "C"}},
         "users": {"u": {"policies": ["All"], "boundary": "B", "roles": ["Admin", "Reader"]}}
@@ -447,6 +452,11 @@ fn a_shared_boundary_is_listed_once() {
     assert_eq!(d["reason"], "Allowed", "{d}");
     let kinds: Vec<&str> = d["matched"].as_array().unwrap().iter().map(|m| m["via"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["user/u", "role/Admin"], "{d}");
+    // An assigned role's boundary is explained by the assignment that brings it.
+    let d = explain(&s, json!({"principal": "user/u", "action": "oss:PutBucketAcl", "resource": "*"}));
+    assert_eq!(d["reason"], "ExplicitDeny");
+    assert_eq!(d["matched"][0]["via"], "role/Reader", "{d}");
+    assert_eq!(d["matched"][0]["kind"], "boundary", "{d}");
 }
 
 /// A name repeated in a list of policies, groups or guardrails is a warning
