@@ -156,7 +156,7 @@ impl Instant {
         if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             return parse_epoch(text);
         }
-        parse_iso(text.as_bytes())
+        parse_utc_seconds(text.as_bytes()).or_else(|| parse_iso(text.as_bytes()))
     }
 
     /// RFC 3339 text in UTC, for notes.
@@ -205,6 +205,34 @@ fn digits_at(bytes: &[u8], at: usize, len: usize) -> Option<i64> {
 
 fn expect(bytes: &[u8], at: usize, want: u8) -> Option<()> {
     (bytes.get(at)?.eq_ignore_ascii_case(&want)).then_some(())
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ`, the form nearly every request's time takes, read
+/// in one pass (`parse_iso` reads any form, at about three times the cost).
+/// `None` for anything else, which `parse_iso` then reads or refuses.
+fn parse_utc_seconds(bytes: &[u8]) -> Option<Instant> {
+    let &[y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T' | b't', h0, h1, b':', mi0, mi1, b':', s0, s1, b'Z' | b'z'] =
+        bytes
+    else {
+        return None;
+    };
+    let mut all_digits = true;
+    let mut digit = |b: u8| {
+        let d = b.wrapping_sub(b'0');
+        all_digits &= d < 10;
+        i64::from(d)
+    };
+    let year = digit(y0) * 1000 + digit(y1) * 100 + digit(y2) * 10 + digit(y3);
+    let (month, day) = (digit(mo0) * 10 + digit(mo1), digit(d0) * 10 + digit(d1));
+    let (hour, minute, second) = (digit(h0) * 10 + digit(h1), digit(mi0) * 10 + digit(mi1), digit(s0) * 10 + digit(s1));
+    let valid = all_digits
+        && (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day)
+        && hour <= 23
+        && minute <= 59
+        && second <= 60;
+    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+    valid.then(|| Instant::from_unix_seconds(seconds))
 }
 
 fn parse_iso(bytes: &[u8]) -> Option<Instant> {
@@ -610,6 +638,43 @@ mod tests {
         }
         assert!(Instant::parse("2024-02-29").is_some());
         assert!(Instant::parse("2023-02-29").is_none());
+    }
+
+    /// The one-pass reader of `YYYY-MM-DDThh:mm:ssZ` answers exactly as the
+    /// general one on that shape: every field at and past its limits, leap
+    /// days, lower-case separators and a stray byte in each place.
+    #[test]
+    fn utc_seconds_read_as_the_general_reader_does() {
+        let mut texts = alloc::vec::Vec::new();
+        for year in ["0000", "1900", "1969", "1970", "2000", "2023", "2024", "2100", "9999"] {
+            for month in 0..=13 {
+                for day in [0, 1, 28, 29, 30, 31, 32] {
+                    texts.push(alloc::format!("{year}-{month:02}-{day:02}T12:30:45Z"));
+                }
+            }
+        }
+        for (hour, minute, second) in
+            [(0, 0, 0), (23, 59, 59), (23, 59, 60), (24, 0, 0), (0, 60, 0), (0, 0, 61), (99, 99, 99)]
+        {
+            texts.push(alloc::format!("2024-02-29T{hour:02}:{minute:02}:{second:02}Z"));
+        }
+        texts.push(alloc::string::String::from("2024-06-01t12:00:00z"));
+        let base = "2024-06-01T12:00:00Z";
+        for at in 0..base.len() {
+            for stray in ["x", "/", ":", "-", " ", "9", "T", "Z"] {
+                let mut text = alloc::string::String::from(base);
+                text.replace_range(at..=at, stray);
+                texts.push(text);
+            }
+        }
+        let mut read = 0;
+        for text in &texts {
+            let fast = parse_utc_seconds(text.as_bytes());
+            assert_eq!(fast, parse_iso(text.as_bytes()), "{text}");
+            read += usize::from(fast.is_some());
+        }
+        assert!(read > 300, "only {read} of {} texts were valid times", texts.len());
+        assert_eq!(Instant::parse(base), Some(Instant::from_unix_seconds(1_717_243_200)));
     }
 
     #[test]

@@ -658,7 +658,13 @@ impl<'a> Request<'a> {
         let mut found: [Option<&str>; 3] = [None; 3];
         for (key, value) in self.context.iter() {
             if let (Some(slot), ContextRef::One(text)) =
-                (KEYS.iter().position(|k| k.eq_ignore_ascii_case(key)).and_then(|i| found.get_mut(i)), value)
+                // The exact spelling first: a byte comparison, where ignoring case goes byte by byte.
+                (
+                    KEYS.iter()
+                        .position(|k| k.len() == key.len() && (*k == key || k.eq_ignore_ascii_case(key)))
+                        .and_then(|i| found.get_mut(i)),
+                    value,
+                )
             {
                 *slot = Some(text);
             }
