@@ -61,6 +61,35 @@ impl<'a> Cursor<'a> {
         Some((self.text.get(start + 1..end)?, Span::new(start, end + 1)))
     }
 
+    /// A member name of the request object: its own names are recognised by
+    /// their first byte and compared whole (fixed-size, so no loop), with no
+    /// scan; any other name is read as a plain string (and then refused by the
+    /// caller).
+    #[inline]
+    fn request_key(&mut self) -> Option<&'a str> {
+        fn quoted<const N: usize>(rest: &[u8], name: &'static str, bytes: &[u8; N]) -> Option<(&'static str, usize)> {
+            (rest.first_chunk::<N>() == Some(bytes)).then_some((name, N))
+        }
+        self.skip_ws();
+        let rest = self.bytes.get(self.at..)?;
+        let known = match rest.get(1) {
+            Some(b'p') => quoted(rest, "principal", b"\"principal\""),
+            Some(b'a') => quoted(rest, "action", b"\"action\""),
+            Some(b'r') if rest.get(9) == Some(&b'A') => quoted(rest, "resourceAccount", b"\"resourceAccount\""),
+            Some(b'r') => quoted(rest, "resource", b"\"resource\""),
+            Some(b'c') => quoted(rest, "context", b"\"context\""),
+            Some(b's') => quoted(rest, "session", b"\"session\""),
+            _ => None,
+        };
+        match known {
+            Some((name, len)) => {
+                self.at += len;
+                Some(name)
+            }
+            None => self.plain().map(|(key, _)| key),
+        }
+    }
+
     /// `,` (more members follow: true) or the closing byte (false).
     #[inline]
     fn next_or(&mut self, close: u8) -> Option<bool> {
@@ -230,7 +259,7 @@ fn read_object<'a, const WHOLE: bool>(text: &'a str, len: &mut usize) -> Option<
     let (mut session, mut context) = (None, None);
     c.eat(b'{')?;
     loop {
-        let (key, _) = c.plain()?;
+        let key = c.request_key()?;
         c.eat(b':')?;
         match key {
             "session" if session.is_none() => session = Some(c.session()?),
