@@ -61,33 +61,27 @@ impl<'a> Cursor<'a> {
         Some((self.text.get(start + 1..end)?, Span::new(start, end + 1)))
     }
 
-    /// A member name of the request object: its own names are recognised by
-    /// their first byte and compared whole (fixed-size, so no loop), with no
-    /// scan; any other name is read as a plain string (and then refused by the
-    /// caller).
+    /// A member name of the request object, recognised by its first byte and
+    /// a fixed-size compare (no scan); `None` for any other name, or one
+    /// written with escapes, which the careful path reads or refuses.
     #[inline]
-    fn request_key(&mut self) -> Option<&'a str> {
-        fn quoted<const N: usize>(rest: &[u8], name: &'static str, bytes: &[u8; N]) -> Option<(&'static str, usize)> {
-            (rest.first_chunk::<N>() == Some(bytes)).then_some((name, N))
+    fn request_member(&mut self) -> Option<Member> {
+        fn quoted<const N: usize>(rest: &[u8], member: Member, name: &[u8; N]) -> Option<(Member, usize)> {
+            (rest.first_chunk::<N>() == Some(name)).then_some((member, N))
         }
         self.skip_ws();
         let rest = self.bytes.get(self.at..)?;
-        let known = match rest.get(1) {
-            Some(b'p') => quoted(rest, "principal", b"\"principal\""),
-            Some(b'a') => quoted(rest, "action", b"\"action\""),
-            Some(b'r') if rest.get(9) == Some(&b'A') => quoted(rest, "resourceAccount", b"\"resourceAccount\""),
-            Some(b'r') => quoted(rest, "resource", b"\"resource\""),
-            Some(b'c') => quoted(rest, "context", b"\"context\""),
-            Some(b's') => quoted(rest, "session", b"\"session\""),
+        let (member, len) = match rest.get(1)? {
+            b'p' => quoted(rest, Member::Principal, b"\"principal\""),
+            b'a' => quoted(rest, Member::Action, b"\"action\""),
+            b'r' if rest.get(9) == Some(&b'A') => quoted(rest, Member::ResourceAccount, b"\"resourceAccount\""),
+            b'r' => quoted(rest, Member::Resource, b"\"resource\""),
+            b'c' => quoted(rest, Member::Context, b"\"context\""),
+            b's' => quoted(rest, Member::Session, b"\"session\""),
             _ => None,
-        };
-        match known {
-            Some((name, len)) => {
-                self.at += len;
-                Some(name)
-            }
-            None => self.plain().map(|(key, _)| key),
-        }
+        }?;
+        self.at += len;
+        Some(member)
     }
 
     /// `,` (more members follow: true) or the closing byte (false).
@@ -213,6 +207,31 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The members a request object may have.
+#[derive(Clone, Copy)]
+enum Member {
+    Principal,
+    Action,
+    Resource,
+    ResourceAccount,
+    Context,
+    Session,
+}
+
+impl Member {
+    fn named(key: &str) -> Option<Member> {
+        Some(match key {
+            "principal" => Member::Principal,
+            "action" => Member::Action,
+            "resource" => Member::Resource,
+            "resourceAccount" => Member::ResourceAccount,
+            "context" => Member::Context,
+            "session" => Member::Session,
+            _ => return None,
+        })
+    }
+}
+
 /// The string fields of a plain request, each given at most once.
 struct Fields<T> {
     principal: Option<T>,
@@ -224,14 +243,15 @@ struct Fields<T> {
 impl<T> Fields<T> {
     const EMPTY: Fields<T> = Fields { principal: None, action: None, resource: None, resource_account: None };
 
-    /// The still empty slot for `key`; `None` for an unknown or repeated key.
-    fn empty_slot(&mut self, key: &str) -> Option<&mut Option<T>> {
-        let slot = match key {
-            "principal" => &mut self.principal,
-            "action" => &mut self.action,
-            "resource" => &mut self.resource,
-            "resourceAccount" => &mut self.resource_account,
-            _ => return None,
+    /// The still empty slot of a string member; `None` for a repeated one or
+    /// a member that is not a string.
+    fn empty_slot(&mut self, member: Member) -> Option<&mut Option<T>> {
+        let slot = match member {
+            Member::Principal => &mut self.principal,
+            Member::Action => &mut self.action,
+            Member::Resource => &mut self.resource,
+            Member::ResourceAccount => &mut self.resource_account,
+            Member::Context | Member::Session => return None,
         };
         slot.is_none().then_some(slot)
     }
@@ -259,12 +279,12 @@ fn read_object<'a, const WHOLE: bool>(text: &'a str, len: &mut usize) -> Option<
     let (mut session, mut context) = (None, None);
     c.eat(b'{')?;
     loop {
-        let key = c.request_key()?;
+        let member = c.request_member()?;
         c.eat(b':')?;
-        match key {
-            "session" if session.is_none() => session = Some(c.session()?),
-            "context" if context.is_none() => context = Some(c.context()?),
-            _ => *fields.empty_slot(key)? = Some(c.plain()?),
+        match member {
+            Member::Session if session.is_none() => session = Some(c.session()?),
+            Member::Context if context.is_none() => context = Some(c.context()?),
+            _ => *fields.empty_slot(member)? = Some(c.plain()?),
         }
         if !c.next_or(b'}')? {
             break;
@@ -303,11 +323,11 @@ pub(super) fn read_transfer(bytes: &[u8]) -> Option<Parts<'_>> {
     let mut fields = Fields::EMPTY;
     let (mut session, mut context) = (None, None);
     for _ in 0..r.u32().ok()? {
-        match r.str().ok()? {
-            "session" if session.is_none() => session = Some(transfer_session(&mut r)?),
-            "context" if context.is_none() => context = Some(transfer_context(&mut r)?),
-            key => {
-                let slot = fields.empty_slot(key)?;
+        match Member::named(r.str().ok()?)? {
+            Member::Session if session.is_none() => session = Some(transfer_session(&mut r)?),
+            Member::Context if context.is_none() => context = Some(transfer_context(&mut r)?),
+            member => {
+                let slot = fields.empty_slot(member)?;
                 if r.tag().ok()? != STRING {
                     return None;
                 }
