@@ -304,7 +304,7 @@ impl State {
                 "write inputs into memory returned by `pc_alloc` and pass a length that stays inside that block",
             )
         })?;
-        core::str::from_utf8(bytes).map_err(|e| {
+        mem::utf8(bytes).map_err(|e| {
             Fail::boundary(
                 Code::BadUtf8,
                 "abi-invalid-utf8",

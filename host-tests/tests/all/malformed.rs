@@ -179,6 +179,23 @@ fn invalid_utf8() {
         assert_eq!(g.evaluate_batch(handle, bytes, None).unwrap().code, code::BAD_UTF8);
         assert_eq!(g.check(bytes).unwrap().code, code::BAD_UTF8);
     }
+    // The module takes ASCII input sixteen bytes at a time and checks the
+    // rest as UTF-8: a stray byte at every offset of a request is refused,
+    // a whole character anywhere is read.
+    let request = crate::ALICE_STARTS_STAGING.as_bytes();
+    let principal = request.windows(5).position(|w| w == b"alice").unwrap();
+    for at in 0..request.len() {
+        let mut stray = request.to_vec();
+        stray[at] = 0xa9;
+        assert_eq!(g.evaluate(handle, &stray, None).unwrap().code, code::BAD_UTF8, "0xa9 at {at}");
+    }
+    for at in principal..principal + 5 {
+        let mut accented = request[..at].to_vec();
+        accented.extend_from_slice("\u{e9}".as_bytes());
+        accented.extend_from_slice(&request[at + 1..]);
+        let answer = g.evaluate(handle, &accented, None).unwrap();
+        assert_eq!(answer.code, code::OK, "é at {at}: {}", answer.json);
+    }
     still_works(&mut g, handle);
 }
 

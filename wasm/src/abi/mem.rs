@@ -1,6 +1,7 @@
 //! The unsafe code of the raw ABI, in one place to audit: host blocks (the
 //! memory `pc_alloc` hands out and every input must lie in), the module's
-//! single-threaded global state and the panic handler. The allocator and
+//! single-threaded global state, the panic handler and the text of ASCII
+//! input (a vector load, and no second UTF-8 check). The allocator and
 //! its scratch arena, which both faces use, are in `src/arena.rs`.
 //!
 //! The rule that makes host pointers safe: an input `(ptr, len)` is read only
@@ -118,4 +119,39 @@ impl Blocks {
         // host blocks.
         Some(unsafe { core::slice::from_raw_parts(ptr as *const u8, len) })
     }
+}
+
+/// `bytes` as text: nearly every input is ASCII, which needs no UTF-8 check;
+/// the rest is checked by `core::str::from_utf8`.
+pub fn utf8(bytes: &[u8]) -> Result<&str, core::str::Utf8Error> {
+    if is_ascii(bytes) {
+        #[expect(unsafe_code, reason = "ASCII text without a second check; see the SAFETY comment")]
+        // SAFETY: every byte is below 0x80, and a sequence of ASCII bytes is UTF-8.
+        return Ok(unsafe { core::str::from_utf8_unchecked(bytes) });
+    }
+    core::str::from_utf8(bytes)
+}
+
+/// Whether every byte is ASCII, sixteen at a time (`<[u8]>::is_ascii` and
+/// `core::str::from_utf8` take four on wasm32, the width of `usize`).
+#[cfg(target_feature = "simd128")]
+fn is_ascii(bytes: &[u8]) -> bool {
+    use core::arch::wasm32::{u8x16_bitmask, v128, v128_load};
+    let mut chunks = bytes.chunks_exact(16);
+    for chunk in &mut chunks {
+        #[expect(unsafe_code, reason = "one vector load; see the SAFETY comment")]
+        // SAFETY: `chunk` is 16 readable bytes, and `v128_load` has no
+        // alignment requirement. (Built from the bytes one by one, the vector
+        // is sometimes left as 16 single-byte loads.)
+        let lanes = unsafe { v128_load(chunk.as_ptr().cast::<v128>()) };
+        if u8x16_bitmask(lanes) != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().is_ascii()
+}
+
+#[cfg(not(target_feature = "simd128"))]
+fn is_ascii(bytes: &[u8]) -> bool {
+    bytes.is_ascii()
 }
