@@ -36,37 +36,75 @@ trait Marks {
 
 /// Where the first byte of `bytes` is that `marks` marks, a block at a time:
 /// sixteen bytes with Wasm SIMD (which every wasm32 build of the project
-/// enables, `.cargo/config.toml`), then eight-byte words, then single bytes
-/// for the tail. On Wasm a byte loop costs about four times as much as the
-/// words, which cost about twice as much as the vectors.
+/// enables, `.cargo/config.toml`), eight-byte words otherwise. What is left
+/// after the whole blocks is read as one more block that ends at the last
+/// byte and overlaps bytes already passed, so that short inputs (most names
+/// and values are under sixteen bytes) take one or two loads instead of a
+/// byte loop: the overlapped bytes are known unmarked, so the first mark in
+/// that block is the first of all. On Wasm a byte loop costs about four times
+/// as much as the words, which cost about twice as much as the vectors.
 #[inline(always)]
 fn find_marked(bytes: &[u8], marks: &impl Marks) -> Option<usize> {
-    let mut done = 0;
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    for chunk in bytes.chunks_exact(16) {
-        use core::arch::wasm32::{u8x16, u8x16_bitmask};
-        let mut b = [0u8; 16];
-        b.copy_from_slice(chunk);
-        // One `v128.load`: the compiler merges the lanes.
-        let v =
-            u8x16(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-        let hits = u8x16_bitmask(marks.lanes(v));
-        if hits != 0 {
-            return Some(done + hits.trailing_zeros() as usize);
+    if let Some(last) = bytes.last_chunk::<16>() {
+        let mut done = 0;
+        for chunk in bytes.chunks_exact(16) {
+            if let Some(at) = vector_marks(chunk, marks) {
+                return Some(done + at);
+            }
+            done += 16;
         }
-        done += 16;
-    }
-    let mut chunks = bytes.get(done..).unwrap_or_default().chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let hits = marks.word(u64::from_le_bytes(word)) & HIGHS;
-        if hits != 0 {
-            return Some(done + (hits.trailing_zeros() / 8) as usize);
+        if done == bytes.len() {
+            return None;
         }
-        done += 8;
+        return vector_marks(last, marks).map(|at| bytes.len() - 16 + at);
     }
-    chunks.remainder().iter().position(|&b| marks.byte(b)).map(|at| done + at)
+    if let Some(last) = bytes.last_chunk::<8>() {
+        let mut done = 0;
+        for chunk in bytes.chunks_exact(8) {
+            if let Some(at) = word_marks(chunk, marks) {
+                return Some(done + at);
+            }
+            done += 8;
+        }
+        if done == bytes.len() {
+            return None;
+        }
+        return word_marks(last, marks).map(|at| bytes.len() - 8 + at);
+    }
+    // Four to seven bytes: the first four and the last four in one word.
+    if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        let word = u64::from(u32::from_le_bytes(*first)) | u64::from(u32::from_le_bytes(*last)) << 32;
+        let hits = marks.word(word) & HIGHS;
+        if hits == 0 {
+            return None;
+        }
+        let lane = (hits.trailing_zeros() / 8) as usize;
+        return Some(if lane < 4 { lane } else { bytes.len() - 4 + (lane - 4) });
+    }
+    bytes.iter().position(|&b| marks.byte(b))
+}
+
+/// The first marked lane of a sixteen-byte block (one `v128.load`).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn vector_marks(chunk: &[u8], marks: &impl Marks) -> Option<usize> {
+    use core::arch::wasm32::{u8x16, u8x16_bitmask};
+    let mut b = [0u8; 16];
+    b.copy_from_slice(chunk.get(..16)?);
+    // The compiler merges the lanes into one load.
+    let v = u8x16(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    let hits = u8x16_bitmask(marks.lanes(v));
+    (hits != 0).then(|| hits.trailing_zeros() as usize)
+}
+
+/// The first marked lane of an eight-byte block.
+#[inline(always)]
+fn word_marks(chunk: &[u8], marks: &impl Marks) -> Option<usize> {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk.get(..8)?);
+    let hits = marks.word(u64::from_le_bytes(word)) & HIGHS;
+    (hits != 0).then(|| (hits.trailing_zeros() / 8) as usize)
 }
 
 /// The high bit of each byte lane of `x` that is zero. A false one can
@@ -127,9 +165,16 @@ impl Marks for Byte {
 }
 
 /// Length of the leading run of `bytes` that a JSON string holds as is: no
-/// `"`, `\\` or control character.
-#[inline]
+/// `"`, `\\` or control character. Out of line (one copy for the JSON
+/// reader and writer); the request reader has its own, inlined.
+#[inline(never)]
 pub fn plain_prefix_len(bytes: &[u8]) -> usize {
+    find_marked(bytes, &Special).unwrap_or(bytes.len())
+}
+
+/// [`plain_prefix_len`] inlined, for the request reader's strings.
+#[inline(always)]
+pub(crate) fn plain_prefix_len_inline(bytes: &[u8]) -> usize {
     find_marked(bytes, &Special).unwrap_or(bytes.len())
 }
 
@@ -139,6 +184,34 @@ pub fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
     find_marked(bytes, &Byte(needle))
 }
 
+/// Where the first `a` or `b` is in `bytes`.
+#[inline]
+pub fn find_either(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
+    find_marked(bytes, &Either(a, b))
+}
+
+/// Either of two byte values.
+struct Either(u8, u8);
+
+impl Marks for Either {
+    #[inline(always)]
+    fn word(&self, x: u64) -> u64 {
+        zero_lanes(x ^ (ONES * u64::from(self.0))) | zero_lanes(x ^ (ONES * u64::from(self.1)))
+    }
+
+    #[inline(always)]
+    fn byte(&self, b: u8) -> bool {
+        b == self.0 || b == self.1
+    }
+
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline(always)]
+    fn lanes(&self, v: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+        use core::arch::wasm32::{u8x16_eq, u8x16_splat, v128_or};
+        v128_or(u8x16_eq(v, u8x16_splat(self.0)), u8x16_eq(v, u8x16_splat(self.1)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,14 +219,23 @@ mod tests {
     #[test]
     fn plain_prefix_is_exact() {
         let slow = |b: &[u8]| b.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').unwrap_or(b.len());
+        // Every length around the block sizes (whole blocks, the overlapping
+        // last block, the four-and-four word, bytes), a special byte at every
+        // place, a second one three places on (the overlapped bytes), and
+        // fillers next to the marked values (borrows in the word arithmetic).
         for special in [0u8, 1, 0x1f, 0x20, b'"', b'\\', b'!', b'#', 0x7f, 0x80, 0xa2, 0xff] {
-            for len in 0..20 {
-                for at in 0..len {
-                    let mut t = alloc::vec![b'a'; len];
-                    if let Some(b) = t.get_mut(at) {
-                        *b = special;
+            for filler in [b'a', 0x20, 0x21, b'[', b']', 0xff] {
+                for len in 0..50 {
+                    for at in 0..=len {
+                        let mut t = alloc::vec![filler; len];
+                        if let Some(b) = t.get_mut(at) {
+                            *b = special;
+                        }
+                        if let Some(b) = t.get_mut(at + 3) {
+                            *b = special;
+                        }
+                        assert_eq!(plain_prefix_len(&t), slow(&t), "{t:?}");
                     }
-                    assert_eq!(plain_prefix_len(&t), slow(&t), "{t:?}");
                 }
             }
         }
@@ -165,7 +247,7 @@ mod tests {
         // Neighbours of the needle (borrows in the word arithmetic) and bytes above 0x80.
         for needle in [b':', 0, 0x7f, 0x80, 0xff] {
             for other in [needle.wrapping_sub(1), needle.wrapping_add(1), needle ^ 0x80, b'a'] {
-                for len in 0..20 {
+                for len in 0..50 {
                     for at in 0..=len {
                         let mut t = alloc::vec![other; len];
                         if let Some(b) = t.get_mut(at) {
@@ -175,6 +257,27 @@ mod tests {
                             *b = needle;
                         }
                         assert_eq!(find_byte(&t, needle), slow(&t, needle), "{t:?} {needle}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn find_either_is_exact() {
+        let slow = |b: &[u8]| b.iter().position(|&b| b == b'~' || b == b'/');
+        for (first, second) in [(b'~', b'/'), (b'/', b'~'), (b'/', b'/'), (b'~', b'~')] {
+            for other in [b'a', b'}', b'.', b'0', 0x7f, 0xfe] {
+                for len in 0..50 {
+                    for at in 0..=len {
+                        let mut t = alloc::vec![other; len];
+                        if let Some(b) = t.get_mut(at) {
+                            *b = first;
+                        }
+                        if let Some(b) = t.get_mut(at + 5) {
+                            *b = second;
+                        }
+                        assert_eq!(find_either(&t, b'~', b'/'), slow(&t), "{t:?}");
                     }
                 }
             }

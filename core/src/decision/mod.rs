@@ -243,7 +243,7 @@ impl StatementPointer<'_> {
         for segment in self.base.iter().filter(|s| !s.is_empty()) {
             out.put_plain("/");
             let mut rest: &str = segment;
-            while let Some(at) = rest.find(['~', '/']) {
+            while let Some(at) = crate::text::find_either(rest.as_bytes(), b'~', b'/') {
                 out.put(rest.get(..at).unwrap_or_default());
                 out.put_plain(if rest.as_bytes().get(at) == Some(&b'~') { "~0" } else { "~1" });
                 rest = rest.get(at + 1..).unwrap_or_default();
@@ -662,6 +662,31 @@ mod tests {
     impl Sink for Text {
         fn put(&mut self, s: &str) {
             self.0.push_str(s);
+        }
+    }
+
+    #[test]
+    fn pointers_escape_as_rfc6901_asks() {
+        let reference =
+            |name: &str| alloc::format!("/policies/{}/Statement/3", name.replace('~', "~0").replace('/', "~1"));
+        // Empty segments are left out of a pointer; every other length is tried.
+        for len in 1..40 {
+            for at in 0..=len {
+                for (first, second) in [('~', '/'), ('/', '~'), ('/', '/'), ('~', '~')] {
+                    let mut name: Vec<char> = "p".repeat(len).chars().collect();
+                    if let Some(c) = name.get_mut(at) {
+                        *c = first;
+                    }
+                    if let Some(c) = name.get_mut(at + 5) {
+                        *c = second;
+                    }
+                    let name: String = name.into_iter().collect();
+                    let pointer = StatementPointer { base: ["policies", &name, ""], index: Some(3) };
+                    let mut text = Text(String::new());
+                    pointer.write_to(&mut text);
+                    assert_eq!(text.0, reference(&name));
+                }
+            }
         }
     }
 

@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 use super::{Context, Parts, SessionParts, Stored};
 use crate::diag::Span;
 use crate::limits;
-use crate::text::plain_prefix_len;
+use crate::text::plain_prefix_len_inline as plain_prefix_len;
 
 struct Cursor<'a> {
     text: &'a str,
