@@ -100,6 +100,7 @@ const defs = {
     if (handle <= 0) throw new Error("the raw ABI module did not load the store");
     const texts = requests.map((r) => utf8.encode(JSON.stringify(r)));
     const decoder = new TextDecoder();
+    const view = pc.pc_result_view() >>> 0; // the answer's address and length (ABI 1.2)
     return {
       label: "Portcullis (raw ABI module, JSON text in and out)",
       decide: (i) => {
@@ -107,7 +108,8 @@ const defs = {
         const ptr = put(bytes);
         const status = pc.pc_evaluate(handle, ptr, bytes.length, 0, 0);
         pc.pc_free(ptr);
-        const out = decoder.decode(new Uint8Array(pc.memory.buffer, pc.pc_result_ptr() >>> 0, pc.pc_result_len()));
+        const [at, len] = new Uint32Array(pc.memory.buffer, view, 2);
+        const out = decoder.decode(new Uint8Array(pc.memory.buffer, at, len));
         if (status !== 0) throw new Error(out);
         return out.startsWith('{"decision":"Allow"');
       },

@@ -73,6 +73,9 @@ fn find_marked(bytes: &[u8], marks: &impl Marks) -> Option<usize> {
         return word_marks(last, marks).map(|at| bytes.len() - 8 + at);
     }
     // Four to seven bytes: the first four and the last four in one word.
+    // (Left out of the Wasm build without SIMD, a fallback held to the same
+    // size budget, where the byte loop below takes them.)
+    #[cfg(any(not(target_arch = "wasm32"), target_feature = "simd128"))]
     if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
         let word = u64::from(u32::from_le_bytes(*first)) | u64::from(u32::from_le_bytes(*last)) << 32;
         let hits = marks.word(word) & HIGHS;

@@ -27,8 +27,8 @@ struct Abi {
     memory: Memory,
     alloc: TypedFunc<i32, i32>,
     evaluate: TypedFunc<(i32, i32, i32, i32, i32), i32>,
-    result_ptr: TypedFunc<(), i32>,
-    result_len: TypedFunc<(), i32>,
+    /// Where the answer's address and length are (`pc_result_view`).
+    view: usize,
 }
 
 impl Abi {
@@ -40,13 +40,15 @@ impl Abi {
         (ptr, len)
     }
 
-    /// What a host does per request: copy it in, decide, copy the answer out.
+    /// What a host does per request: copy it in, decide, find the answer
+    /// through the result view and copy it out.
     fn decide(&mut self, handle: i32, scratch: i32, request: &[u8], out: &mut Vec<u8>) -> i32 {
         self.memory.write(&mut self.store, scratch as usize, request).unwrap();
         let len = i32::try_from(request.len()).unwrap();
         let code = self.evaluate.call(&mut self.store, (handle, scratch, len, 0, 0)).unwrap();
-        let ptr = self.result_ptr.call(&mut self.store, ()).unwrap() as usize;
-        let len = self.result_len.call(&mut self.store, ()).unwrap() as usize;
+        let data = self.memory.data(&self.store);
+        let word = |at: usize| u32::from_le_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+        let (ptr, len) = (word(self.view), word(self.view + 4));
         out.clear();
         out.extend_from_slice(&self.memory.data(&self.store)[ptr..ptr + len]);
         code
@@ -92,8 +94,10 @@ fn main() {
     let mut abi = Abi {
         alloc: instance.get_typed_func(&mut wasm_store, "pc_alloc").unwrap(),
         evaluate: instance.get_typed_func(&mut wasm_store, "pc_evaluate").unwrap(),
-        result_ptr: instance.get_typed_func(&mut wasm_store, "pc_result_ptr").unwrap(),
-        result_len: instance.get_typed_func(&mut wasm_store, "pc_result_len").unwrap(),
+        view: {
+            let view: TypedFunc<(), i32> = instance.get_typed_func(&mut wasm_store, "pc_result_view").unwrap();
+            view.call(&mut wasm_store, ()).unwrap() as usize
+        },
         store: wasm_store,
         memory,
     };

@@ -29,8 +29,12 @@ function put(bytes) {
   new Uint8Array(pc.memory.buffer, ptr, bytes.length).set(bytes);
   return { ptr, len: bytes.length };
 }
+// ABI 1.2: the answer's address and length, read from memory without a call.
+const view = pc.pc_result_view() >>> 0;
+check(pc.pc_abi_minor() >= 2 && view !== 0, `the result view (ABI 1.2): minor ${pc.pc_abi_minor()}, at ${view}`);
 function answer(status) {
-  const ptr = pc.pc_result_ptr() >>> 0, len = pc.pc_result_len();
+  const [ptr, len] = new Uint32Array(pc.memory.buffer, view, 2);
+  check(len === pc.pc_result_len() && (len === 0 || ptr === pc.pc_result_ptr() >>> 0), "the result view agrees with pc_result_ptr and pc_result_len");
   return { status, json: JSON.parse(text.decode(new Uint8Array(pc.memory.buffer, ptr, len))) };
 }
 function load(storeText) {

@@ -44,8 +44,9 @@ pub mod code {
     pub const INTERNAL: i32 = -8;
 }
 
-/// The exports of ABI 1.0 with their (params, results) as Wasm value types.
-pub const EXPORTS_1_0: &[(&str, &str)] = &[
+/// The exports every build has (ABI 1.0, and `pc_result_view` since 1.2)
+/// with their (params, results) as Wasm value types.
+pub const EXPORTS: &[(&str, &str)] = &[
     ("pc_abi_major", "() -> i32"),
     ("pc_abi_minor", "() -> i32"),
     ("pc_version", "() -> i32"),
@@ -59,6 +60,7 @@ pub const EXPORTS_1_0: &[(&str, &str)] = &[
     ("pc_result_ptr", "() -> i32"),
     ("pc_result_len", "() -> i32"),
     ("pc_result_free", "() -> i32"),
+    ("pc_result_view", "() -> i32"),
 ];
 
 /// The gateway exports of ABI 1.1, present only in the `gateway` build
@@ -132,6 +134,7 @@ struct Exports {
     result_ptr: TypedFunc<(), i32>,
     result_len: TypedFunc<(), i32>,
     result_free: TypedFunc<(), i32>,
+    result_view: TypedFunc<(), i32>,
 }
 
 /// An export's return value and the answer it left in the result slot.
@@ -171,6 +174,9 @@ pub struct Guest {
     exports: Exports,
     /// A reusable input block for requests.
     scratch: Option<Block>,
+    /// Where the module keeps the current answer's address and length
+    /// (`pc_result_view`, fixed for the instance's life).
+    view: usize,
 }
 
 impl std::fmt::Debug for Guest {
@@ -214,8 +220,10 @@ impl Guest {
             result_ptr: instance.get_typed_func(&mut store, "pc_result_ptr")?,
             result_len: instance.get_typed_func(&mut store, "pc_result_len")?,
             result_free: instance.get_typed_func(&mut store, "pc_result_free")?,
+            result_view: instance.get_typed_func(&mut store, "pc_result_view")?,
         };
-        Ok(Guest { store, instance, memory, exports, scratch: None })
+        let view = exports.result_view.call(&mut store, ())?;
+        Ok(Guest { store, instance, memory, exports, scratch: None, view: addr(view) })
     }
 
     /// Linear memory size in bytes.
@@ -290,10 +298,10 @@ impl Guest {
         Ok(String::from_utf8(bytes)?)
     }
 
-    /// The current answer, copied into `out` (cleared first).
+    /// The current answer, copied into `out` (cleared first), found through
+    /// the result view (no call into the module).
     pub fn result_into(&mut self, out: &mut Vec<u8>) -> Result<()> {
-        let ptr = self.exports.result_ptr.call(&mut self.store, ())?;
-        let len = self.exports.result_len.call(&mut self.store, ())?;
+        let (ptr, len) = self.result_view()?;
         out.clear();
         if len > 0 {
             let start = addr(ptr);
@@ -306,11 +314,36 @@ impl Guest {
         Ok(())
     }
 
+    /// The current answer's address and length as the result view holds them.
+    pub fn result_view(&mut self) -> Result<(i32, i32)> {
+        let (mut ptr, mut len) = ([0u8; 4], [0u8; 4]);
+        self.memory.read(&self.store, self.view, &mut ptr)?;
+        self.memory.read(&self.store, self.view + 4, &mut len)?;
+        Ok((i32::from_le_bytes(ptr), i32::from_le_bytes(len)))
+    }
+
+    /// The current answer's address and length as `pc_result_ptr` and
+    /// `pc_result_len` answer them.
+    pub fn result_ptr_len(&mut self) -> Result<(i32, i32)> {
+        let ptr = self.exports.result_ptr.call(&mut self.store, ())?;
+        let len = self.exports.result_len.call(&mut self.store, ())?;
+        Ok((ptr, len))
+    }
+
     pub fn result_free(&mut self) -> Result<i32> {
         self.exports.result_free.call(&mut self.store, ())
     }
 
+    /// The answer of a call, read through the result view, which must agree
+    /// with `pc_result_ptr` and `pc_result_len` (so every test checks both),
+    /// except on an instance that trapped: it answers `INTERNAL` and `0` to
+    /// every call and updates nothing, the view included.
     fn answer(&mut self, code: i32) -> Result<Answer> {
+        let (view, functions) = (self.result_view()?, self.result_ptr_len()?);
+        let agree = view.1 == functions.1 && (view.1 == 0 || view.0 == functions.0);
+        if !agree && code != code::INTERNAL {
+            wasmtime::bail!("the result view says {view:?}, pc_result_ptr and pc_result_len say {functions:?}");
+        }
         Ok(Answer { code, json: self.result()? })
     }
 

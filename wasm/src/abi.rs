@@ -1,4 +1,4 @@
-//! The raw ABI, version 1.0: `pc_*` exports over the module's own memory, no
+//! The raw ABI, version 1.2: `pc_*` exports over the module's own memory, no
 //! imports. `wasm/ABI.md` is the reference (tables of exports, ownership,
 //! error codes, versions); this file is its implementation.
 //!
@@ -22,7 +22,8 @@ use mem::{Blocks, Global};
 /// Incompatible changes bump the major version (a host refuses a major it
 /// does not know); additions bump the minor.
 const ABI_MAJOR: i32 = 1;
-const ABI_MINOR: i32 = if cfg!(feature = "gateway") { 1 } else { 0 };
+/// 1.1 added the gateway exports (gateway build only); 1.2 the result view.
+const ABI_MINOR: i32 = 2;
 
 /// What an export returns when it did not do its job. Answering calls also
 /// leave a failure JSON in the result slot that says why (with diagnostics).
@@ -56,12 +57,21 @@ struct State {
     stores: Vec<(i32, Store)>,
     last_handle: i32,
     /// The answer of the last answering call, read with `pc_result_ptr` and
-    /// `pc_result_len`; the module owns it.
+    /// `pc_result_len`; the module owns it. Changed only by `set_result`.
     result: String,
+    /// Where the answer is and its length, as two little-endian `u32` at a
+    /// fixed address (`pc_result_view`): a host reads them from memory
+    /// instead of making two more calls per decision.
+    view: [u32; 2],
 }
 
-static STATE: Global<State> =
-    Global::new(State { blocks: Blocks::new(), stores: Vec::new(), last_handle: 0, result: String::new() });
+static STATE: Global<State> = Global::new(State {
+    blocks: Blocks::new(),
+    stores: Vec::new(),
+    last_handle: 0,
+    result: String::new(),
+    view: [0; 2],
+});
 
 /// A successful answering call: what it returns (0, or a store handle) and
 /// the JSON it leaves in the result slot.
@@ -115,11 +125,11 @@ mod guard {
         };
         match call(&mut state) {
             Ok(Answer { value, json }) => {
-                state.result = json;
+                state.set_result(json);
                 value
             }
             Err(Fail { code, json }) => {
-                state.result = json;
+                state.set_result(json);
                 code as i32
             }
         }
@@ -263,8 +273,15 @@ exports! {
 
     /// Releases the last answer now rather than at the next answering call.
     status fn result_free(state) -> i32 {
-        state.result = String::new();
+        state.set_result(String::new());
         Ok(())
+    }
+
+    /// The address of the result view: the current answer's address and
+    /// length as two little-endian `u32`, kept up to date by every call that
+    /// changes the answer. The address stays the same for the instance's life.
+    value fn result_view(state) -> usize {
+        core::ptr::addr_of!(state.view) as usize
     }
 }
 
@@ -283,6 +300,13 @@ fn owned_in(mut buffer: String, result: Result<String, Fail>) -> Result<String, 
 }
 
 impl State {
+    /// Puts `json` in the result slot and the view.
+    fn set_result(&mut self, json: String) {
+        // Addresses and lengths fit: wasm32 memory is at most 4 GiB.
+        self.view = [json.as_ptr() as u32, json.len() as u32];
+        self.result = json;
+    }
+
     /// The last answer's memory, to hold the next one; a large one (from a
     /// batch, say) is let go rather than kept for single decisions.
     fn take_result_buffer(&mut self) -> String {
@@ -360,7 +384,7 @@ fn version_json() -> String {
     format!(
         concat!(
             r#"{{"type":"success","engine":"{engine}","abi":{{"major":{major},"minor":{minor}}},"#,
-            r#""capabilities":["store","evaluate","evaluate-batch","check","now"{gateway}],"#,
+            r#""capabilities":["store","evaluate","evaluate-batch","check","now","result-view"{gateway}],"#,
             r#""limits":{{"storeBytes":{store},"requestBytes":{request},"batchRequests":{batch},"jsonDepth":{depth}}},"#,
             r#""warnings":[]}}"#
         ),

@@ -1,7 +1,7 @@
-//! The module's interface: the exports of ABI 1.0 with their signatures, an
+//! The module's interface: the exports of every build (ABI 1.0 and 1.2) with their signatures, an
 //! exported memory, and zero imports (STYLE 18).
 
-use portcullis_host_tests::{compiled, Metering, EXPORTS_1_0, EXPORTS_GATEWAY_1_1};
+use portcullis_host_tests::{compiled, Metering, EXPORTS, EXPORTS_GATEWAY_1_1};
 use wasmtime::{ExternType, FuncType, ValType};
 
 fn signature(ty: &FuncType) -> String {
@@ -17,9 +17,9 @@ fn imports_nothing() {
 }
 
 #[test]
-fn exports_every_function_of_1_0_with_its_signature() {
+fn exports_every_function_of_every_build_with_its_signature() {
     let (_, module) = compiled(Metering::Off);
-    for (name, expected) in EXPORTS_1_0 {
+    for (name, expected) in EXPORTS {
         let export = module.get_export(name).unwrap_or_else(|| panic!("`{name}` is not exported"));
         let ExternType::Func(ty) = export else { panic!("`{name}` is not a function") };
         assert_eq!(signature(&ty), *expected, "signature of `{name}`");
@@ -37,7 +37,7 @@ fn exports_its_memory_and_nothing_outside_the_abi() {
         .exports()
         .map(|e| e.name())
         .filter(|name| {
-            !toolchain.contains(name) && !EXPORTS_1_0.iter().chain(EXPORTS_GATEWAY_1_1).any(|(abi, _)| abi == name)
+            !toolchain.contains(name) && !EXPORTS.iter().chain(EXPORTS_GATEWAY_1_1).any(|(abi, _)| abi == name)
         })
         .collect();
     assert!(extra.is_empty(), "exports outside ABI.md: {extra:?}");
@@ -51,7 +51,7 @@ fn exports_its_memory_and_nothing_outside_the_abi() {
 #[test]
 fn abi_md_lists_exactly_these_exports() {
     let doc = std::fs::read_to_string(crate::repo().join("wasm/ABI.md")).unwrap();
-    for (name, _) in EXPORTS_1_0 {
+    for (name, _) in EXPORTS {
         assert!(doc.contains(&format!("`{name}`")), "wasm/ABI.md does not document `{name}`");
     }
     let documented: Vec<&str> = doc
@@ -60,7 +60,7 @@ fn abi_md_lists_exactly_these_exports() {
         .collect();
     for name in documented {
         assert!(
-            EXPORTS_1_0.iter().chain(EXPORTS_GATEWAY_1_1).any(|(abi, _)| *abi == name),
+            EXPORTS.iter().chain(EXPORTS_GATEWAY_1_1).any(|(abi, _)| *abi == name),
             "wasm/ABI.md documents `{name}`, which is not exported"
         );
     }

@@ -273,7 +273,7 @@ fn random_integers_for_every_parameter_of_every_export() {
             _ => rng.next_u64() as i32,
         }
     };
-    let exports: Vec<(String, usize)> = portcullis_host_tests::EXPORTS_1_0
+    let exports: Vec<(String, usize)> = portcullis_host_tests::EXPORTS
         .iter()
         .map(|(name, sig)| (name.to_string(), sig.split("->").next().unwrap().matches("i32").count()))
         .collect();

@@ -91,3 +91,46 @@ fn the_result_stays_until_the_next_answering_call_or_its_release() {
     assert!(version.json.contains("\"abi\""));
     assert_eq!(g.store_free(handle).unwrap(), code::OK);
 }
+
+/// `pc_result_view` (ABI 1.2): two little-endian words at a fixed address
+/// that follow every change of the result slot, so a host needs no call to
+/// find an answer. Every `Guest` answer also checks them against
+/// `pc_result_ptr` and `pc_result_len`; here the calls that answer nothing,
+/// the release and the address are checked as well.
+#[test]
+fn the_result_view_follows_the_result_slot() {
+    let mut g = crate::guest();
+    let view = |g: &mut portcullis_host_tests::Guest| {
+        let (view, functions) = (g.result_view().unwrap(), g.result_ptr_len().unwrap());
+        assert_eq!(view.1, functions.1, "lengths");
+        if view.1 > 0 {
+            assert_eq!(view.0, functions.0, "addresses");
+        }
+        view
+    };
+    assert_eq!(view(&mut g).1, 0, "nothing answered yet");
+    let handle = g.load_ok(&crate::governance_store()).unwrap();
+    let loaded = view(&mut g);
+    assert!(loaded.1 > 0);
+    let mut out = Vec::new();
+    assert_eq!(g.evaluate_into(handle, crate::ALICE_STARTS_STAGING.as_bytes(), &mut out).unwrap(), code::OK);
+    let decided = view(&mut g);
+    assert_eq!(String::from_utf8(out).unwrap(), g.result().unwrap());
+    assert_eq!(g.evaluate(handle, b"{", None).unwrap().code, code::BAD_JSON);
+    assert_ne!(view(&mut g), decided, "a failure replaces the decision");
+    // Calls that answer nothing leave it; the release empties it.
+    let failure = view(&mut g);
+    let ptr = g.alloc(64).unwrap();
+    assert_eq!(g.free(ptr).unwrap(), code::OK);
+    assert_eq!(view(&mut g), failure);
+    assert_eq!(g.result_free().unwrap(), code::OK);
+    assert_eq!(view(&mut g).1, 0);
+    // The view itself stays where it is.
+    let (_, addresses) = (0..3)
+        .map(|_| {
+            let f = g.instance.get_typed_func::<(), i32>(&mut g.store, "pc_result_view").unwrap();
+            f.call(&mut g.store, ()).unwrap()
+        })
+        .fold((None, true), |(first, same), a| (first.or(Some(a)), same && first.is_none_or(|f| f == a)));
+    assert!(addresses, "pc_result_view answered different addresses");
+}

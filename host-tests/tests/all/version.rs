@@ -7,7 +7,7 @@ use portcullis_host_tests::{code, ABI_MAJOR};
 fn major_is_1_and_minor_is_a_version() {
     let mut g = crate::guest();
     assert_eq!(g.abi_major().unwrap(), ABI_MAJOR);
-    assert!(g.abi_minor().unwrap() >= 0);
+    assert!(g.abi_minor().unwrap() >= 2, "1.2 added pc_result_view, which this host reads answers through");
 }
 
 #[test]
@@ -21,7 +21,7 @@ fn version_answer_names_engine_abi_capabilities_and_limits() {
     assert_eq!(v["abi"]["major"], g.abi_major().unwrap());
     assert_eq!(v["abi"]["minor"], g.abi_minor().unwrap());
     let capabilities: Vec<&str> = v["capabilities"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
-    for needed in ["store", "evaluate", "evaluate-batch", "check", "now"] {
+    for needed in ["store", "evaluate", "evaluate-batch", "check", "now", "result-view"] {
         assert!(capabilities.contains(&needed), "capability `{needed}` missing from {capabilities:?}");
     }
     assert_eq!(v["limits"]["storeBytes"], limits::MAX_STORE_BYTES);
