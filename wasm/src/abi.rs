@@ -57,7 +57,9 @@ struct State {
     stores: Vec<(i32, Store)>,
     last_handle: i32,
     /// The answer of the last answering call, read with `pc_result_ptr` and
-    /// `pc_result_len`; the module owns it. Changed only by `set_result`.
+    /// `pc_result_len`; the module owns it. Each call's answer goes in through
+    /// `set_result` (`take_result_buffer` lends its memory to the answer
+    /// being made, within the call).
     result: String,
     /// Where the answer is and its length, as two little-endian `u32` at a
     /// fixed address (`pc_result_view`): a host reads them from memory
