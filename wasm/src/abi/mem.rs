@@ -133,22 +133,26 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, core::str::Utf8Error> {
 }
 
 /// Whether every byte is ASCII, sixteen at a time (`<[u8]>::is_ascii` and
-/// `core::str::from_utf8` take four on wasm32, the width of `usize`).
+/// `core::str::from_utf8` take four on wasm32, the width of `usize`): the
+/// vectors are or-ed together and their high bits tested once, the last
+/// one ending at the last byte (overlapping bytes already read), so there
+/// is no branch per vector and no byte loop for the tail.
 #[cfg(target_feature = "simd128")]
 fn is_ascii(bytes: &[u8]) -> bool {
-    use core::arch::wasm32::{u8x16_bitmask, v128, v128_load};
-    let mut chunks = bytes.chunks_exact(16);
-    for chunk in &mut chunks {
-        #[expect(unsafe_code, reason = "one vector load; see the SAFETY comment")]
-        // SAFETY: `chunk` is 16 readable bytes, and `v128_load` has no
-        // alignment requirement. (Built from the bytes one by one, the vector
-        // is sometimes left as 16 single-byte loads.)
-        let lanes = unsafe { v128_load(chunk.as_ptr().cast::<v128>()) };
-        if u8x16_bitmask(lanes) != 0 {
-            return false;
-        }
+    use core::arch::wasm32::{u8x16_bitmask, v128, v128_load, v128_or};
+    let Some(last) = bytes.last_chunk::<16>() else {
+        return bytes.is_ascii();
+    };
+    #[expect(unsafe_code, reason = "vector loads; see the SAFETY comment")]
+    // SAFETY: `last` and every `chunk` are 16 readable bytes, and `v128_load`
+    // has no alignment requirement. (Built from the bytes one by one, the
+    // vector is sometimes left as 16 single-byte loads.)
+    let load = |block: &[u8]| unsafe { v128_load(block.as_ptr().cast::<v128>()) };
+    let mut high = load(last);
+    for chunk in bytes.chunks_exact(16) {
+        high = v128_or(high, load(chunk));
     }
-    chunks.remainder().is_ascii()
+    u8x16_bitmask(high) == 0
 }
 
 #[cfg(not(target_feature = "simd128"))]
