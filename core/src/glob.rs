@@ -42,17 +42,28 @@ pub fn escape_into(out: &mut String, text: &str) {
     }
 }
 
+/// Appends raw pattern text (every `*` and `?` a wildcard) in the escaped
+/// form: only a literal backslash needs escaping.
+pub fn escape_backslashes_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// Raw pattern text in the escaped form (see [`escape_backslashes_into`]).
+pub fn escape_backslashes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_backslashes_into(&mut out, text);
+    out
+}
+
 impl Glob {
     /// Compiles a raw policy pattern, where every `*` and `?` is a wildcard.
     pub fn new(pattern: &str, fold: bool) -> Self {
-        let mut escaped = String::with_capacity(pattern.len());
-        for c in pattern.chars() {
-            if c == '\\' {
-                escaped.push('\\');
-            }
-            escaped.push(c);
-        }
-        Self::from_escaped(&escaped, fold)
+        Self::from_escaped(&escape_backslashes(pattern), fold)
     }
 
     /// A pattern that matches `text` and nothing else.

@@ -120,7 +120,7 @@ impl Template {
             match piece {
                 Piece::Text(text) => match mode {
                     Mode::Plain => out.push_str(text),
-                    Mode::Glob => escape_backslashes(&mut out, text),
+                    Mode::Glob => crate::glob::escape_backslashes_into(&mut out, text),
                 },
                 Piece::Literal(c) => {
                     if mode == Mode::Glob && matches!(c, '*' | '?') {
@@ -151,17 +151,6 @@ impl Template {
             Piece::Var { key, .. } => Some(key.as_str()),
             _ => None,
         })
-    }
-}
-
-/// Wildcards in policy text stay wildcards, but a literal backslash must be
-/// escaped for the glob compiler.
-fn escape_backslashes(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
     }
 }
 

@@ -580,3 +580,27 @@ fn the_direct_json_writer_matches_serde() {
     }
     assert!(kinds.len() >= 6, "too few kinds of decisions covered: {kinds:?}");
 }
+
+#[test]
+fn a_backslash_in_a_resource_key_pattern_is_literal() {
+    // Wildcards in a pattern key are wildcards; a backslash is just a byte
+    // (policy text has no escapes), in store keys as in policy Resources.
+    let allow_all = json!({"Version": "1", "Statement": [{"Effect": "Allow", "Principal": {"RAM": ["*"]}, "Action": "oss:GetObject", "Resource": "*"}]});
+    let s = store(json!({
+        "account": "1", "partition": "acs",
+        "users": {"u": {}},
+        "resources": {"acs:oss:*:1:bucket/a\\b*": {"policy": allow_all}}
+    }));
+    let go = |resource: &str| {
+        decide(&s, json!({"principal": "user/u", "action": "oss:GetObject", "resource": resource})).reason
+    };
+    assert_eq!(go("acs:oss:cn-hangzhou:1:bucket/a\\bc"), Reason::Allowed);
+    assert_eq!(go("acs:oss:cn-hangzhou:1:bucket/a\\b"), Reason::Allowed);
+    assert_eq!(go("acs:oss:cn-hangzhou:1:bucket/abc"), Reason::ImplicitDeny);
+    let p = aws_with(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/a\\b*"}));
+    let go = |resource: &str| {
+        decide(&p, json!({"principal": "user/alice", "action": "s3:GetObject", "resource": resource})).reason
+    };
+    assert_eq!(go("arn:aws:s3:::b/a\\bc"), Reason::Allowed);
+    assert_eq!(go("arn:aws:s3:::b/abc"), Reason::ImplicitDeny);
+}

@@ -121,7 +121,7 @@ pub fn resource_covers(a: &str, b: &str) -> bool {
     if !has_wildcard(a) {
         return false;
     }
-    let Ok(pattern) = ResourcePattern::compile(&escape_backslashes(a)) else { return false };
+    let Ok(pattern) = ResourcePattern::compile(&crate::glob::escape_backslashes(a)) else { return false };
     if !has_wildcard(b) {
         return pattern.matches(ParsedArn::parse(b).as_ref());
     }
@@ -137,16 +137,6 @@ pub fn resource_covers(a: &str, b: &str) -> bool {
     pattern.matches(ParsedArn::parse(&instance).as_ref())
 }
 
-fn escape_backslashes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// The closest of `candidates` to `word` (ignoring case) within `max` edits.
 pub fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>, max: usize) -> Option<&'c str> {

@@ -623,8 +623,12 @@ impl Loader {
                     let is_pattern = m.key.contains(['*', '?']);
                     let mut escaped = String::new();
                     crate::glob::escape_into(&mut escaped, &m.key);
-                    let compiled =
-                        if is_pattern { ResourcePattern::compile(&m.key) } else { ResourcePattern::compile(&escaped) };
+                    // A pattern key's wildcards stay wildcards; its backslashes are literal.
+                    let compiled = if is_pattern {
+                        ResourcePattern::compile(&crate::glob::escape_backslashes(&m.key))
+                    } else {
+                        ResourcePattern::compile(&escaped)
+                    };
                     match compiled {
                         Ok(pattern) if is_pattern => resource_patterns.push((pattern, id)),
                         Ok(_) => resource_exact.entry(String::from(resource_key(&m.key))).or_default().push(id),
