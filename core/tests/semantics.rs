@@ -582,6 +582,53 @@ fn the_direct_json_writer_matches_serde() {
 }
 
 #[test]
+fn store_names_that_need_escaping_are_escaped_wherever_quoted() {
+    // The Decision JSON writes store names unchecked when the store found
+    // at load that none needs escaping; one such name anywhere must turn
+    // that off. Each case puts it in one place an explanation quotes.
+    let odd = "odd\"name\\with\u{1}";
+    let places = ["none", "policy", "sid", "group", "role", "resource", "resource-sid", "trust-sid"];
+    for place in places {
+        let name = |here: &str, usual: &str| if place == here { format!("{usual}-{odd}") } else { usual.to_string() };
+        let (policy, group, role) = (name("policy", "P"), name("group", "G"), name("role", "R"));
+        let resource = name("resource", "acs:oss:*:1:bucket/key");
+        let trusted = name("role", "T");
+        let s = store(json!({
+            "account": "1", "partition": "acs",
+            "policies": {policy.clone(): {"Version": "1", "Statement": [
+                {"Sid": name("sid", "Mine"), "Effect": "Allow", "Action": ["ecs:*", "sts:AssumeRole"], "Resource": "*"}]}},
+            "groups": {group.clone(): {"roles": [role.clone()]}},
+            "roles": {
+                role.clone(): {"policies": [policy.clone()]},
+                trusted.clone(): {"trust": {"Version": "1", "Statement": [{"Sid": name("trust-sid", "Trust"),
+                    "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"RAM": ["acs:ram::1:user/u"]}}]}}
+            },
+            "users": {"u": {"groups": [group.clone()]}},
+            "resources": {resource.clone(): {"policy": {"Version": "1", "Statement": [{"Sid": name("resource-sid", "Shared"),
+                "Effect": "Allow", "Principal": {"RAM": ["*"]}, "Action": "oss:GetObject", "Resource": "*"}]}}}
+        }));
+        let role_arn = format!("acs:ram::1:role/{trusted}");
+        let requests = [
+            json!({"principal": "user/u", "action": "ecs:StartInstance", "resource": "*"}),
+            json!({"principal": "user/u", "action": "oss:GetObject", "resource": resource}),
+            json!({"principal": "user/u", "action": "sts:AssumeRole", "resource": role_arn}),
+        ];
+        let mut quoted = false;
+        for r in requests {
+            let r = request(r);
+            let d = s.evaluate(&r, None);
+            assert_eq!(d.reason, Reason::Allowed, "{place}: {:?}", r.action());
+            let explained = d.explain(&s, &r);
+            let written = explained.to_json();
+            assert_eq!(written, serde_json::to_string(&explained).unwrap(), "{place}");
+            let parsed: Value = serde_json::from_str(&written).unwrap();
+            quoted |= parsed.to_string().contains(odd) || written.contains("odd\\\"name\\\\with\\u0001");
+        }
+        assert_eq!(quoted, place != "none", "{place}: the odd name was not quoted in any decision");
+    }
+}
+
+#[test]
 fn a_backslash_in_a_resource_key_pattern_is_literal() {
     // Wildcards in a pattern key are wildcards; a backslash is just a byte
     // (policy text has no escapes), in store keys as in policy Resources.

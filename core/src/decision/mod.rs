@@ -201,6 +201,10 @@ pub struct MatchedView<'a> {
     pub path: StatementPointer<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+    /// The store said its names need no JSON escaping (never for the
+    /// request's session policy, whose names come with each request).
+    #[serde(skip)]
+    pub names_plain: bool,
 }
 
 /// How a policy reached the principal: `group/developers > role/Dev`, `resource/<arn>`, ...
@@ -208,12 +212,14 @@ pub struct MatchedView<'a> {
 pub struct Via<'a> {
     prefix: &'static str,
     name: &'a str,
+    /// `name` needs no JSON escaping (see [`MatchedView::names_plain`]).
+    plain: bool,
 }
 
 impl Via<'_> {
     fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
         out.put_plain(self.prefix);
-        out.put(self.name);
+        out.put_name(self.name, self.plain);
     }
 }
 
@@ -236,6 +242,8 @@ pub struct StatementPointer<'a> {
     base: [&'a str; 3],
     /// `None` when `Statement` is a single object rather than an array.
     index: Option<u32>,
+    /// The segments need no JSON escaping (see [`MatchedView::names_plain`]).
+    plain: bool,
 }
 
 impl StatementPointer<'_> {
@@ -244,11 +252,11 @@ impl StatementPointer<'_> {
             out.put_plain("/");
             let mut rest: &str = segment;
             while let Some(at) = crate::text::find_either(rest.as_bytes(), b'~', b'/') {
-                out.put(rest.get(..at).unwrap_or_default());
+                out.put_name(rest.get(..at).unwrap_or_default(), self.plain);
                 out.put_plain(if rest.as_bytes().get(at) == Some(&b'~') { "~0" } else { "~1" });
                 rest = rest.get(at + 1..).unwrap_or_default();
             }
-            out.put(rest);
+            out.put_name(rest, self.plain);
         }
         out.put_plain("/Statement");
         if let Some(i) = self.index {
@@ -278,34 +286,35 @@ impl<'a> Explained<'a> {
     pub(crate) fn view(&self, m: &Matched) -> MatchedView<'a> {
         let store = self.store;
         let session_name = self.request.session().map_or("", |s| s.name.as_str());
+        let plain = store.names_json_plain && m.source != Source::Session;
         let (policy_name, via, doc, base): (&'a str, Via<'a>, Option<&'a Policy>, [&'a str; 3]) = match m.source {
             Source::Named { policy, via } => match store.policy(policy) {
                 Some(p) => {
-                    (p.name.as_str(), Via { prefix: "", name: store.via(via) }, Some(&p.doc), ["policies", &p.name, ""])
+                    (p.name.as_str(), Via { prefix: "", name: store.via(via), plain }, Some(&p.doc), ["policies", &p.name, ""])
                 }
-                None => ("", Via { prefix: "", name: "" }, None, ["", "", ""]),
+                None => ("", Via { prefix: "", name: "", plain }, None, ["", "", ""]),
             },
             Source::Resource { resource } => match store.resource(resource) {
                 Some(r) => (
                     r.key.as_str(),
-                    Via { prefix: "resource/", name: &r.key },
+                    Via { prefix: "resource/", name: &r.key, plain },
                     r.policy.as_ref(),
                     ["resources", &r.key, "policy"],
                 ),
-                None => ("", Via { prefix: "", name: "" }, None, ["", "", ""]),
+                None => ("", Via { prefix: "", name: "", plain }, None, ["", "", ""]),
             },
             Source::Trust { role } => match store.role(role) {
                 Some(r) => (
                     r.name.as_str(),
-                    Via { prefix: "role/", name: &r.name },
+                    Via { prefix: "role/", name: &r.name, plain },
                     r.trust.as_ref(),
                     ["roles", &r.name, "trust"],
                 ),
-                None => ("", Via { prefix: "", name: "" }, None, ["", "", ""]),
+                None => ("", Via { prefix: "", name: "", plain }, None, ["", "", ""]),
             },
             Source::Session => (
                 "session",
-                Via { prefix: "session/", name: session_name },
+                Via { prefix: "session/", name: session_name, plain },
                 self.request.session().and_then(|s| s.policy.as_ref()),
                 ["session", "policy", ""],
             ),
@@ -319,8 +328,9 @@ impl<'a> Explained<'a> {
             statement: m.statement,
             sid: statement.and_then(|s| s.sid.as_deref()),
             effect: m.effect.as_str(),
-            path: StatementPointer { base, index: (!single).then_some(m.statement) },
+            path: StatementPointer { base, index: (!single).then_some(m.statement), plain },
             span: statement.map(|s| s.span).filter(|s| *s != Span::default() && m.source != Source::Session),
+            names_plain: plain,
         }
     }
 
@@ -483,10 +493,10 @@ impl Summary<'_> {
             }
             out.put_plain(m.kind);
             out.put_plain(" ");
-            out.put(m.policy);
+            out.put_name(m.policy, m.names_plain);
             out.put_plain(" (statement ");
             match m.sid {
-                Some(sid) => out.put(sid),
+                Some(sid) => out.put_name(sid, m.names_plain),
                 None => put_u64(out, u64::from(m.statement)),
             }
             out.put_plain(")");
@@ -536,6 +546,13 @@ pub(crate) trait Sink {
 
     /// Digits, dashes and colons (numbers, times): never escaped either.
     fn put_digits(&mut self, s: &str) {
+        self.put(s);
+    }
+
+    /// A name from the store; `plain` when the store found at load that
+    /// none of its names needs escaping.
+    fn put_name(&mut self, s: &str, plain: bool) {
+        let _ = plain;
         self.put(s);
     }
 }
@@ -681,10 +698,12 @@ mod tests {
                         *c = second;
                     }
                     let name: String = name.into_iter().collect();
-                    let pointer = StatementPointer { base: ["policies", &name, ""], index: Some(3) };
-                    let mut text = Text(String::new());
-                    pointer.write_to(&mut text);
-                    assert_eq!(text.0, reference(&name));
+                    for plain in [false, true] {
+                        let pointer = StatementPointer { base: ["policies", &name, ""], index: Some(3), plain };
+                        let mut text = Text(String::new());
+                        pointer.write_to(&mut text);
+                        assert_eq!(text.0, reference(&name));
+                    }
                 }
             }
         }

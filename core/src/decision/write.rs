@@ -29,6 +29,16 @@ impl Sink for Escaped<'_> {
     fn put_digits(&mut self, s: &str) {
         self.0.push_str(s);
     }
+
+    #[inline]
+    fn put_name(&mut self, s: &str, plain: bool) {
+        if plain {
+            debug_assert!(is_clean(s.as_bytes()), "{s}");
+            self.0.push_str(s);
+        } else {
+            self.put(s);
+        }
+    }
 }
 
 impl Escaped<'_> {
@@ -50,10 +60,6 @@ fn string_with(out: &mut String, write: impl FnOnce(&mut Escaped<'_>)) {
     out.push('"');
 }
 
-fn string(out: &mut String, value: &str) {
-    string_with(out, |e| e.put(value));
-}
-
 fn number(out: &mut String, n: u64) {
     // Plain digits, no escaping needed: the sink of a bare string.
     struct Bare<'a>(&'a mut String);
@@ -67,7 +73,7 @@ fn number(out: &mut String, n: u64) {
 
 fn matched(out: &mut String, m: &MatchedView<'_>) {
     out.push_str("{\"policy\":");
-    string(out, m.policy);
+    string_with(out, |e| e.put_name(m.policy, m.names_plain));
     out.push_str(",\"via\":");
     string_with(out, |e| m.via.write_to(e));
     out.push_str(",\"kind\":\"");
@@ -76,7 +82,7 @@ fn matched(out: &mut String, m: &MatchedView<'_>) {
     number(out, u64::from(m.statement));
     if let Some(sid) = m.sid {
         out.push_str(",\"sid\":");
-        string(out, sid);
+        string_with(out, |e| e.put_name(sid, m.names_plain));
     }
     out.push_str(",\"effect\":\"");
     out.push_str(m.effect);

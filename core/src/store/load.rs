@@ -708,7 +708,9 @@ impl Loader {
             guardrail_via,
             statement_count,
             warnings: Vec::new(),
-        })
+            names_json_plain: false,
+        }
+        .with_names_checked())
     }
 
     /// A list of role assignments: names or `{role, notBefore, notAfter, reason}`.

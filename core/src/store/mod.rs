@@ -89,6 +89,10 @@ pub struct Store {
     pub(crate) guardrail_via: ViaId,
     pub(crate) statement_count: usize,
     pub(crate) warnings: Vec<Diagnostic>,
+    /// Every name a matched statement's explanation quotes from the store
+    /// (policy, role and resource names, vias, Sids) needs no JSON
+    /// escaping, so the Decision JSON writes them without checking each time.
+    pub(crate) names_json_plain: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,6 +280,20 @@ impl Store {
     /// Names of roles, in store order.
     pub fn role_names(&self) -> impl Iterator<Item = &str> {
         self.roles.iter().map(|r| r.name.as_str())
+    }
+
+    /// Computes [`Store::names_json_plain`] over every name an explanation
+    /// of a store statement can quote.
+    pub(crate) fn with_names_checked(mut self) -> Store {
+        let plain = |s: &str| crate::text::plain_prefix_len(s.as_bytes()) == s.len();
+        let sids_plain = |doc: Option<&Policy>| {
+            doc.is_none_or(|d| d.statements.iter().all(|st| st.sid.as_deref().is_none_or(plain)))
+        };
+        self.names_json_plain = self.policies.iter().all(|p| plain(&p.name) && sids_plain(Some(&p.doc)))
+            && self.roles.iter().all(|r| plain(&r.name) && sids_plain(r.trust.as_ref()))
+            && self.resources.iter().all(|r| plain(&r.key) && sids_plain(r.policy.as_ref()))
+            && self.vias.iter().all(|v| plain(v));
+        self
     }
 
     pub(crate) fn via(&self, id: ViaId) -> &str {
