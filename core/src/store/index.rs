@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 
 use hashbrown::HashMap;
 
+use super::NameMap;
 use crate::policy::{ActionPattern, ActionRef, Policy, ServicePattern, Statement};
 
 /// Bucket key for statements whose pattern for a service starts with a
@@ -93,7 +94,7 @@ impl ActionCheck {
     /// For a statement listed under `(service, first)`: which of its action
     /// patterns can match actions of that service starting with that letter
     /// (any letter for [`ANY_FIRST`]).
-    fn keyed(statement: &Statement, service: u32, first: u8, services: &HashMap<Box<str>, u32>) -> ActionCheck {
+    fn keyed(statement: &Statement, service: u32, first: u8, services: &NameMap<Box<str>, u32>) -> ActionCheck {
         let mut found = None;
         for (i, pattern) in statement.action.patterns.iter().enumerate() {
             let ActionPattern::Scoped { service: ServicePattern::Literal(name), name: glob } = pattern else {
@@ -181,16 +182,16 @@ pub struct ActionKey {
 
 impl StatementIndex {
     /// Indexes the statements of `policies` (in order), interning services into `services`.
-    pub fn build<'a>(
+    pub(crate) fn build<'a>(
         policies: impl IntoIterator<Item = &'a Policy>,
-        services: &mut HashMap<Box<str>, u32>,
+        services: &mut NameMap<Box<str>, u32>,
     ) -> StatementIndex {
         Self::build_merging(policies, services, MERGE_ANYWHERE)
     }
 
     fn build_merging<'a>(
         policies: impl IntoIterator<Item = &'a Policy>,
-        services: &mut HashMap<Box<str>, u32>,
+        services: &mut NameMap<Box<str>, u32>,
         merge_anywhere: usize,
     ) -> StatementIndex {
         let policies: Vec<&Policy> = policies.into_iter().collect();
@@ -380,7 +381,7 @@ mod tests {
             let mut diags = Vec::new();
             policies.push(parse_policy(&json, PolicyKind::Identity, "", &mut diags).unwrap_or_else(|| unreachable!()));
         }
-        let mut services = HashMap::new();
+        let mut services = NameMap::default();
         let merged = StatementIndex::build_merging(&policies, &mut services, usize::MAX);
         let separate = StatementIndex::build_merging(&policies, &mut services, 0);
         assert!(merged.merged && !separate.merged);

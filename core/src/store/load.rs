@@ -8,6 +8,7 @@ use core::fmt;
 use hashbrown::HashMap;
 
 use super::{
+    NameMap,
     Assignment, AssignmentId, AssignmentSpec, Attachment, AttachmentSet, Group, NamedPolicy, Partition, PolicyId,
     PrincipalRef, ResourceDef, Role, RoleId, SetId, StatementIndex, Store, User, ViaId,
 };
@@ -88,7 +89,7 @@ impl Store {
 struct Loader {
     diags: Vec<Diagnostic>,
     vias: Vec<String>,
-    via_ids: HashMap<String, ViaId>,
+    via_ids: NameMap<String, ViaId>,
 }
 
 fn itoa(n: usize) -> String {
@@ -146,7 +147,7 @@ impl Loader {
         &mut self,
         list: Option<&Json>,
         owner: &str,
-        policy_ids: &HashMap<String, PolicyId>,
+        policy_ids: &NameMap<String, PolicyId>,
     ) -> Vec<PolicyId> {
         let Some(list) = list else { return Vec::new() };
         let mut ids = Vec::new();
@@ -159,7 +160,7 @@ impl Loader {
     }
 
     /// The `boundary` of a user or role: the id of the named policy.
-    fn boundary(&mut self, json: &Json, owner: &str, policy_ids: &HashMap<String, PolicyId>) -> Option<PolicyId> {
+    fn boundary(&mut self, json: &Json, owner: &str, policy_ids: &NameMap<String, PolicyId>) -> Option<PolicyId> {
         let path = join_pointer(owner, "boundary");
         let name = self.string(json, "`boundary`", &path)?;
         self.reference(policy_ids, "policy", name, json.span, &path)
@@ -281,7 +282,7 @@ impl Loader {
     }
 
     /// Resolves a name against `ids`, reporting unknown names with the nearest known one.
-    fn reference(&mut self, ids: &HashMap<String, u32>, kind: &str, name: &str, span: Span, path: &str) -> Option<u32> {
+    fn reference(&mut self, ids: &NameMap<String, u32>, kind: &str, name: &str, span: Span, path: &str) -> Option<u32> {
         if let Some(&id) = ids.get(name) {
             return Some(id);
         }
@@ -361,12 +362,12 @@ impl Loader {
             },
         };
 
-        let mut services = HashMap::new();
+        let mut services = NameMap::default();
         let mut statement_count = 0usize;
 
         // Policies.
         let mut policies: Vec<NamedPolicy> = Vec::new();
-        let mut policy_ids: HashMap<String, PolicyId> = HashMap::new();
+        let mut policy_ids: NameMap<String, PolicyId> = NameMap::default();
         if let Some(p) = get("policies") {
             if let Some(members) = self.section(p, "policies", "limit-policies", limits::MAX_POLICIES).ok()? {
                 for m in members {
@@ -399,7 +400,7 @@ impl Loader {
         // Roles.
         let mut roles: Vec<Role> = Vec::new();
         let mut role_spans: Vec<Span> = Vec::new();
-        let mut role_ids: HashMap<String, RoleId> = HashMap::new();
+        let mut role_ids: NameMap<String, RoleId> = NameMap::default();
         if let Some(r) = get("roles") {
             if let Some(members) = self.section(r, "roles", "limit-roles", limits::MAX_ROLES).ok()? {
                 for m in members {
@@ -475,7 +476,7 @@ impl Loader {
 
         // Groups.
         let mut groups: Vec<Group> = Vec::new();
-        let mut group_ids: HashMap<String, u32> = HashMap::new();
+        let mut group_ids: NameMap<String, u32> = NameMap::default();
         if let Some(g) = get("groups") {
             if let Some(members) = self.section(g, "groups", "limit-groups", limits::MAX_GROUPS).ok()? {
                 for m in members {
@@ -513,7 +514,7 @@ impl Loader {
         // Users.
         let mut users: Vec<User> = Vec::new();
         let mut user_spans: Vec<Span> = Vec::new();
-        let mut user_ids: HashMap<String, u32> = HashMap::new();
+        let mut user_ids: NameMap<String, u32> = NameMap::default();
         if let Some(u) = get("users") {
             if let Some(members) = self.section(u, "users", "limit-users", limits::MAX_USERS).ok()? {
                 for m in members {
@@ -601,7 +602,7 @@ impl Loader {
 
         // Resources.
         let mut resources = Vec::new();
-        let mut resource_exact: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut resource_exact: NameMap<String, Vec<u32>> = NameMap::default();
         let mut resource_patterns = Vec::new();
         if let Some(r) = get("resources") {
             if let Some(members) = self.map(r, "`resources`", "/resources") {
@@ -658,7 +659,7 @@ impl Loader {
             );
         }
 
-        let mut arns: HashMap<String, PrincipalRef> = HashMap::new();
+        let mut arns: NameMap<String, PrincipalRef> = NameMap::default();
         for (i, user) in users.iter().enumerate() {
             if arns.insert(user.arn.clone(), PrincipalRef::User(to_u32(i))).is_some() {
                 self.diags.push(
@@ -714,7 +715,7 @@ impl Loader {
     }
 
     /// A list of role assignments: names or `{role, notBefore, notAfter, reason}`.
-    fn assignments(&mut self, json: &Json, role_ids: &HashMap<String, RoleId>, path: &str) -> Vec<AssignmentSpec> {
+    fn assignments(&mut self, json: &Json, role_ids: &NameMap<String, RoleId>, path: &str) -> Vec<AssignmentSpec> {
         let Some(items) = json.as_array() else {
             self.error(
                 "invalid-type",
@@ -846,7 +847,7 @@ impl SetInterner {
         &mut self,
         attachments: Vec<Attachment>,
         policies: &[NamedPolicy],
-        services: &mut HashMap<alloc::boxed::Box<str>, u32>,
+        services: &mut NameMap<alloc::boxed::Box<str>, u32>,
     ) -> SetId {
         // Attachments to policies that failed to parse only exist in stores that
         // will not load; dropping them keeps set positions aligned with the index.
@@ -869,7 +870,7 @@ impl SetInterner {
 /// the patterns without one.
 fn index_patterns_by_service(
     patterns: &[(ResourcePattern, u32)],
-    services: &mut HashMap<alloc::boxed::Box<str>, u32>,
+    services: &mut NameMap<alloc::boxed::Box<str>, u32>,
 ) -> (Vec<Vec<u32>>, Vec<u32>) {
     let mut by_service: Vec<Vec<u32>> = Vec::new();
     let mut unscoped = Vec::new();

@@ -56,6 +56,63 @@ impl<K: core::borrow::Borrow<str>> hashbrown::Equivalent<K> for Text<'_> {
     }
 }
 
+/// Hashes the store's names (users, roles, services, ARNs) for its maps.
+///
+/// A word at a time with one multiplication each (FxHash's step) and a
+/// final mix, where foldhash spends several 64-bit multiplications and
+/// folds on every string (about 4% of a decision in Wasm). The names come
+/// from the store; a request only looks them up, so it cannot lengthen a
+/// probe chain, and the store's author controls its size anyway.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct NameHasher(u64);
+
+const NAME_HASH_K: u64 = 0xf135_7aea_2e62_a9c5;
+
+impl core::hash::Hasher for NameHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        // hashbrown places by the low bits and tags by the top bits of a
+        // pointer-sized hash: bring the product's high bits down.
+        let h = self.0.wrapping_mul(NAME_HASH_K);
+        h ^ (h >> 32) ^ (h >> 47)
+    }
+
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut rest = bytes;
+        while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+            h = (h.rotate_left(23) ^ u64::from_le_bytes(*word)).wrapping_mul(NAME_HASH_K);
+            rest = tail;
+        }
+        // The last 0-7 bytes as one word: two overlapping halves from 4 bytes,
+        // else first, middle and last byte, with the length to tell them apart.
+        let last = match (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
+            (Some(first), Some(end)) => u64::from(u32::from_le_bytes(*first)) | u64::from(u32::from_le_bytes(*end)) << 32,
+            _ => match (rest.first(), rest.get(rest.len() / 2), rest.last()) {
+                (Some(&a), Some(&m), Some(&z)) => u64::from(a) | u64::from(m) << 8 | u64::from(z) << 16,
+                _ => 0,
+            },
+        };
+        self.0 = (h.rotate_left(23) ^ last ^ (rest.len() as u64) << 59).wrapping_mul(NAME_HASH_K);
+    }
+
+    #[inline]
+    fn write_u8(&mut self, byte: u8) {
+        // `str` ends its bytes with 0xff; the length in `write` already
+        // separates strings, so this needs no multiplication of its own.
+        self.0 ^= u64::from(byte);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(23) ^ n as u64).wrapping_mul(NAME_HASH_K);
+    }
+}
+
+/// A map keyed by names, hashed with [`NameHasher`].
+pub(crate) type NameMap<K, V> = HashMap<K, V, core::hash::BuildHasherDefault<NameHasher>>;
+
 /// A compiled store. Immutable once loaded: evaluate from as many threads as you like.
 #[derive(Debug)]
 pub struct Store {
@@ -63,20 +120,20 @@ pub struct Store {
     pub(crate) partition: Partition,
     pub(crate) policies: Vec<NamedPolicy>,
     /// Interned lowercase service prefixes that some statement or resource pattern names literally.
-    pub(crate) services: HashMap<Box<str>, u32>,
+    pub(crate) services: NameMap<Box<str>, u32>,
     pub(crate) users: Vec<User>,
-    pub(crate) user_ids: HashMap<String, UserId>,
+    pub(crate) user_ids: NameMap<String, UserId>,
     pub(crate) roles: Vec<Role>,
-    pub(crate) role_ids: HashMap<String, RoleId>,
+    pub(crate) role_ids: NameMap<String, RoleId>,
     pub(crate) groups: Vec<Group>,
     /// Principal ARN of every user and role.
-    pub(crate) arns: HashMap<String, PrincipalRef>,
+    pub(crate) arns: NameMap<String, PrincipalRef>,
     pub(crate) assignments: Vec<Assignment>,
     pub(crate) guardrails: Vec<PolicyId>,
     pub(crate) guardrail_set: SetId,
     pub(crate) sets: Vec<AttachmentSet>,
     pub(crate) resources: Vec<ResourceDef>,
-    pub(crate) resource_exact: HashMap<String, Vec<u32>>,
+    pub(crate) resource_exact: NameMap<String, Vec<u32>>,
     /// Resources keyed by a pattern rather than one ARN.
     pub(crate) resource_patterns: Vec<(ResourcePattern, u32)>,
     /// Positions in `resource_patterns` by the interned id (in `services`)
@@ -357,11 +414,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn name_hashes_spread_over_buckets_and_tags() {
+        use core::hash::BuildHasher;
+        let build = core::hash::BuildHasherDefault::<NameHasher>::default();
+        // Names alike but for a digit or two, of every length from 1 to 40:
+        // hashbrown places by the low bits and tags by bits 25-31 on Wasm
+        // (57-63 natively); both must spread like random numbers would.
+        let mut names: Vec<String> = Vec::new();
+        for len in 1..=40usize {
+            for n in 0..1_000u32 {
+                let full = alloc::format!("user/u-0000000000000000000000000000000000{n:03}");
+                names.push(full.get(full.len() - len..).unwrap_or_default().into());
+            }
+        }
+        names.sort();
+        names.dedup();
+        let buckets = 1usize << 12;
+        let mut used = alloc::vec![false; buckets];
+        let mut tags32 = [0usize; 128];
+        let mut tags64 = [0usize; 128];
+        for name in &names {
+            let h = build.hash_one(name.as_str());
+            if let Some(slot) = used.get_mut(h as usize & (buckets - 1)) {
+                *slot = true;
+            }
+            if let Some(t) = tags32.get_mut((h as u32 >> 25) as usize) {
+                *t += 1;
+            }
+            if let Some(t) = tags64.get_mut((h >> 57) as usize) {
+                *t += 1;
+            }
+        }
+        // 15k+ names into 4,096 buckets: random placement leaves about 2% empty.
+        let empty = used.iter().filter(|u| !**u).count();
+        assert!(names.len() > 15_000 && empty < buckets / 20, "{empty} of {buckets} buckets empty for {} names", names.len());
+        let fair = names.len() / 128;
+        for tags in [tags32, tags64] {
+            let (low, high) = (tags.iter().min().copied().unwrap_or(0), tags.iter().max().copied().unwrap_or(0));
+            assert!(low > fair / 2 && high < fair * 2, "tags from {low} to {high}, {fair} each would be fair");
+        }
+    }
+
+    #[test]
     fn text_keys_find_what_str_keys_find() {
         let keys: Vec<String> =
             (0..24).map(|n| "abcdefghijklmnopqrstuvwxyz".get(..n).unwrap_or_default().into()).collect();
-        let map: HashMap<String, usize> = keys.iter().cloned().enumerate().map(|(i, k)| (k, i)).collect();
-        let boxed: HashMap<Box<str>, usize> = keys.iter().map(|k| (k.as_str().into(), k.len())).collect();
+        let map: NameMap<String, usize> = keys.iter().cloned().enumerate().map(|(i, k)| (k, i)).collect();
+        let boxed: NameMap<Box<str>, usize> = keys.iter().map(|k| (k.as_str().into(), k.len())).collect();
         for key in &keys {
             // The key itself, and the key changed at each position (a miss unless the hash collides).
             let mut probes = alloc::vec![key.clone()];
