@@ -87,6 +87,7 @@ pub fn request_from_input(input: RequestInput) -> Result<Request<'static>, Failu
 }
 
 /// The Decision JSON of DESIGN.md.
+#[cfg_attr(target_family = "wasm", inline(never))]
 pub fn decision_json(store: &Store, request: &Request, decision: &Decision) -> String {
     decision.explain(store, request).to_json()
 }

@@ -77,6 +77,7 @@ pub trait Lookup {
 }
 
 impl Condition {
+    #[cfg_attr(target_family = "wasm", inline(never))]
     pub fn evaluate(&self, lookup: &dyn Lookup) -> bool {
         let op = self.operator;
         if op.base == BaseOp::Null {

@@ -289,9 +289,12 @@ impl<'a> Explained<'a> {
         let plain = store.names_json_plain && m.source != Source::Session;
         let (policy_name, via, doc, base): (&'a str, Via<'a>, Option<&'a Policy>, [&'a str; 3]) = match m.source {
             Source::Named { policy, via } => match store.policy(policy) {
-                Some(p) => {
-                    (p.name.as_str(), Via { prefix: "", name: store.via(via), plain }, Some(&p.doc), ["policies", &p.name, ""])
-                }
+                Some(p) => (
+                    p.name.as_str(),
+                    Via { prefix: "", name: store.via(via), plain },
+                    Some(&p.doc),
+                    ["policies", &p.name, ""],
+                ),
                 None => ("", Via { prefix: "", name: "", plain }, None, ["", "", ""]),
             },
             Source::Resource { resource } => match store.resource(resource) {

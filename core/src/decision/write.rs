@@ -71,6 +71,7 @@ fn number(out: &mut String, n: u64) {
     put_u64(&mut Bare(out), n);
 }
 
+#[cfg_attr(target_family = "wasm", inline(never))]
 fn matched(out: &mut String, m: &MatchedView<'_>) {
     out.push_str("{\"policy\":");
     string_with(out, |e| e.put_name(m.policy, m.names_plain));
@@ -100,6 +101,7 @@ fn matched(out: &mut String, m: &MatchedView<'_>) {
 
 impl Explained<'_> {
     /// Appends the Decision JSON to `out`.
+    #[cfg_attr(target_family = "wasm", inline(never))]
     pub fn write_json(&self, out: &mut String) {
         let d = self.decision;
         out.push_str("{\"decision\":\"");

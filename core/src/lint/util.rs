@@ -137,7 +137,6 @@ pub fn resource_covers(a: &str, b: &str) -> bool {
     pattern.matches(ParsedArn::parse(&instance).as_ref())
 }
 
-
 /// The closest of `candidates` to `word` (ignoring case) within `max` edits.
 pub fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>, max: usize) -> Option<&'c str> {
     let lower = word.to_ascii_lowercase();

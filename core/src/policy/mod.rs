@@ -136,6 +136,7 @@ impl ActionPattern {
 }
 
 impl ActionMatch {
+    #[cfg_attr(target_family = "wasm", inline(never))]
     pub fn matches(&self, action: ActionRef<'_>) -> bool {
         self.patterns.iter().any(|p| p.matches(action)) != self.negated
     }
@@ -193,6 +194,7 @@ impl ResourceEntry {
 }
 
 impl ResourceMatch {
+    #[cfg_attr(target_family = "wasm", inline(never))]
     pub fn matches(&self, resource: &ResourceRef<'_>, lookup: &dyn Lookup) -> bool {
         // An entry with an unresolvable variable matches nothing, so under
         // NotResource it does not exclude the resource either.

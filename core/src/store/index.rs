@@ -279,6 +279,7 @@ impl StatementIndex {
     }
 
     /// Statements that may apply to the action, in document order.
+    #[cfg_attr(target_family = "wasm", inline(never))]
     pub fn candidates(&self, action: ActionKey) -> Candidates<'_> {
         let found = match action.service {
             Some(s) if !self.buckets.is_empty() => {

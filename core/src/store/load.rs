@@ -8,9 +8,8 @@ use core::fmt;
 use hashbrown::HashMap;
 
 use super::{
-    NameMap,
-    Assignment, AssignmentId, AssignmentSpec, Attachment, AttachmentSet, Group, NamedPolicy, Partition, PolicyId,
-    PrincipalRef, ResourceDef, Role, RoleId, SetId, StatementIndex, Store, User, ViaId,
+    Assignment, AssignmentId, AssignmentSpec, Attachment, AttachmentSet, Group, NameMap, NamedPolicy, Partition,
+    PolicyId, PrincipalRef, ResourceDef, Role, RoleId, SetId, StatementIndex, Store, User, ViaId,
 };
 use crate::arn::{resource_key, ParsedArn, ResourcePattern};
 use crate::diag::{self, Diagnostic, Severity, Span};
@@ -685,33 +684,35 @@ impl Loader {
         let guardrail_set = sets.intern(guardrail_attachments, &policies, &mut services);
         let (resource_patterns_by_service, resource_patterns_unscoped) =
             index_patterns_by_service(&resource_patterns, &mut services);
-        Some(Store {
-            account,
-            partition,
-            policies,
-            services,
-            users,
-            user_ids,
-            roles,
-            role_ids,
-            groups,
-            arns,
-            assignments,
-            guardrails,
-            guardrail_set,
-            sets: sets.sets,
-            resources,
-            resource_exact,
-            resource_patterns_by_service,
-            resource_patterns_unscoped,
-            resource_patterns,
-            vias: core::mem::take(&mut self.vias),
-            guardrail_via,
-            statement_count,
-            warnings: Vec::new(),
-            names_json_plain: false,
-        }
-        .with_names_checked())
+        Some(
+            Store {
+                account,
+                partition,
+                policies,
+                services,
+                users,
+                user_ids,
+                roles,
+                role_ids,
+                groups,
+                arns,
+                assignments,
+                guardrails,
+                guardrail_set,
+                sets: sets.sets,
+                resources,
+                resource_exact,
+                resource_patterns_by_service,
+                resource_patterns_unscoped,
+                resource_patterns,
+                vias: core::mem::take(&mut self.vias),
+                guardrail_via,
+                statement_count,
+                warnings: Vec::new(),
+                names_json_plain: false,
+            }
+            .with_names_checked(),
+        )
     }
 
     /// A list of role assignments: names or `{role, notBefore, notAfter, reason}`.

@@ -88,7 +88,9 @@ impl core::hash::Hasher for NameHasher {
         // The last 0-7 bytes as one word: two overlapping halves from 4 bytes,
         // else first, middle and last byte, with the length to tell them apart.
         let last = match (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
-            (Some(first), Some(end)) => u64::from(u32::from_le_bytes(*first)) | u64::from(u32::from_le_bytes(*end)) << 32,
+            (Some(first), Some(end)) => {
+                u64::from(u32::from_le_bytes(*first)) | u64::from(u32::from_le_bytes(*end)) << 32
+            }
             _ => match (rest.first(), rest.get(rest.len() / 2), rest.last()) {
                 (Some(&a), Some(&m), Some(&z)) => u64::from(a) | u64::from(m) << 8 | u64::from(z) << 16,
                 _ => 0,
@@ -447,7 +449,11 @@ mod tests {
         }
         // 15k+ names into 4,096 buckets: random placement leaves about 2% empty.
         let empty = used.iter().filter(|u| !**u).count();
-        assert!(names.len() > 15_000 && empty < buckets / 20, "{empty} of {buckets} buckets empty for {} names", names.len());
+        assert!(
+            names.len() > 15_000 && empty < buckets / 20,
+            "{empty} of {buckets} buckets empty for {} names",
+            names.len()
+        );
         let fair = names.len() / 128;
         for tags in [tags32, tags64] {
             let (low, high) = (tags.iter().min().copied().unwrap_or(0), tags.iter().max().copied().unwrap_or(0));
