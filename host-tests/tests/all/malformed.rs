@@ -258,6 +258,36 @@ fn out_of_range_and_foreign_pointers() {
 }
 
 #[test]
+fn a_block_is_refused_once_freed_even_right_after_it_was_read() {
+    // The module remembers the block it last read (most hosts reuse one);
+    // freeing it must forget it, and a neighbour must not be reached through it.
+    let mut g = crate::guest();
+    let handle = g.load_ok(&crate::governance_store()).unwrap();
+    let request = crate::ALICE_STARTS_STAGING.as_bytes();
+    let none = Block { ptr: 0, len: 0 };
+    let block = g.write(request).unwrap();
+    let next = g.write(request).unwrap();
+    for _ in 0..2 {
+        assert_eq!(g.raw_evaluate(handle, block, none).unwrap().code, code::OK);
+    }
+    // Past the end of the block just read, into the next one (or the gap).
+    let spanning = Block { ptr: block.ptr + 1, len: next.ptr + next.len - block.ptr - 1 };
+    assert_eq!(g.raw_evaluate(handle, spanning, none).unwrap().code, code::BAD_POINTER);
+    assert_eq!(g.free(block.ptr).unwrap(), code::OK);
+    let answer = g.raw_evaluate(handle, block, none).unwrap();
+    assert_eq!(answer.code, code::BAD_POINTER, "{}", answer.json);
+    // Freed straight after its allocation, before any read.
+    let fresh = g.write(request).unwrap();
+    assert_eq!(g.free(fresh.ptr).unwrap(), code::OK);
+    assert_eq!(g.raw_evaluate(handle, fresh, none).unwrap().code, code::BAD_POINTER);
+    // A new block (perhaps at the same address) is read as usual.
+    let again = g.write(request).unwrap();
+    assert_eq!(g.raw_evaluate(handle, again, none).unwrap().code, code::OK);
+    assert_eq!(g.raw_evaluate(handle, next, none).unwrap().code, code::OK);
+    still_works(&mut g, handle);
+}
+
+#[test]
 fn random_integers_for_every_parameter_of_every_export() {
     let mut g = crate::guest();
     let handle = g.load_ok(&crate::governance_store()).unwrap();
