@@ -561,20 +561,8 @@ pub(crate) trait Sink {
 }
 
 /// Writes `n` in decimal.
-fn put_u64<S: Sink + ?Sized>(out: &mut S, mut n: u64) {
-    let mut digits = [b'0'; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        if let Some(d) = digits.get_mut(start) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || start == 0 {
-            break;
-        }
-    }
-    out.put_digits(digits.get(start..).and_then(|d| core::str::from_utf8(d).ok()).unwrap_or_default());
+fn put_u64<S: Sink + ?Sized>(out: &mut S, n: u64) {
+    out.put_digits(itoa::Buffer::new().format(n));
 }
 
 /// A `Sink` that appends the text as it is.
