@@ -97,6 +97,14 @@ pub fn evaluate_json_str(store: &Store, text: &str, now: Option<Instant>) -> Res
     parse_request(text).map(|request| decide_json(store, &request, now))
 }
 
+/// [`evaluate_json_str`], appending the Decision JSON to `out` (a host's
+/// reused answer buffer); on a failure `out` is left as it was.
+pub fn evaluate_json_into(store: &Store, text: &str, now: Option<Instant>, out: &mut String) -> Result<(), Failure> {
+    let request = parse_request(text)?;
+    store.evaluate(&request, now).explain(store, &request).write_json(out);
+    Ok(())
+}
+
 /// Decides a read request and returns the Decision JSON.
 fn decide_json(store: &Store, request: &Request, now: Option<Instant>) -> String {
     decision_json(store, request, &store.evaluate(request, now))

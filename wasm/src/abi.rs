@@ -234,12 +234,19 @@ exports! {
 
     /// Decides one request. Result: the Decision JSON.
     answer fn evaluate(state, handle: i32, ptr: usize, len: usize, now_ptr: usize, now_len: usize) -> i32 {
-        let buffer = state.take_result_buffer();
+        let mut buffer = state.take_result_buffer();
         let store = state.store(handle)?;
         let text = state.text(ptr, len, "request")?;
         let now = state.now(now_ptr, now_len)?;
-        let decide = || api::evaluate_json_str(store, text, now).map_err(Fail::engine);
-        crate::arena::scratch(decide, |result| owned_in(buffer, result)).map(Answer::json)
+        // The Decision JSON goes straight into the answer buffer, made here,
+        // outside the scratch arena, with room: it grows (if it must) by
+        // `realloc`, which leaves a block from outside the arena outside it.
+        buffer.clear();
+        buffer.reserve(ANSWER_START_BYTES);
+        let decide = || api::evaluate_json_into(store, text, now, &mut buffer).map_err(Fail::engine);
+        // A failure's JSON is made in the arena: copied out before it is reclaimed.
+        crate::arena::scratch(decide, |result| result.map_err(|f| Fail { code: f.code, json: f.json.as_str().into() }))?;
+        Ok(Answer::json(buffer))
     }
 
     /// Decides a JSON array of requests. Result: an array with a Decision or a
@@ -287,19 +294,9 @@ exports! {
     }
 }
 
-/// Copies an answer made in the scratch arena into `buffer` (the last
-/// answer's, reused: one allocation and one free fewer per decision).
-fn owned_in(mut buffer: String, result: Result<String, Fail>) -> Result<String, Fail> {
-    let keep = |json: &str| {
-        buffer.clear();
-        buffer.push_str(json);
-        buffer
-    };
-    match result {
-        Ok(json) => Ok(keep(&json)),
-        Err(Fail { code, json }) => Err(Fail { code, json: keep(&json) }),
-    }
-}
+/// Room for a usual Decision JSON (a few hundred bytes), reserved before a
+/// decision so that writing it does not start a new block in the arena.
+const ANSWER_START_BYTES: usize = 1024;
 
 impl State {
     /// Puts `json` in the result slot and the view.

@@ -130,3 +130,50 @@ fn the_result_view_follows_the_result_slot() {
     let addresses: Vec<i32> = (0..3).map(|_| result_view.call(&mut g.store, ()).unwrap()).collect();
     assert!(addresses.iter().all(|&a| a == addresses[0]), "pc_result_view answered {addresses:?}");
 }
+
+/// `pc_evaluate` writes the Decision JSON straight into the answer buffer,
+/// kept from the last answer and given room before the decision; an answer
+/// longer than that room grows it outside the scratch arena. Long answers
+/// after short ones and short after long come out whole, equal to the
+/// native core's, while the arena is reused by every following call.
+#[test]
+fn answers_of_every_length_come_out_whole() {
+    let mut g = crate::guest();
+    let store_of = |name_len: usize, statements: usize| {
+        let name = "P".repeat(name_len);
+        let statement = serde_json::json!({"Effect": "Allow", "Action": "ecs:*", "Resource": "*"});
+        serde_json::json!({
+            "account": "1", "partition": "acs",
+            "policies": {name.clone(): {"Version": "1", "Statement": vec![statement; statements]}},
+            "users": {"u": {"policies": [name]}}
+        })
+        .to_string()
+    };
+    // Requests that allocate differently in the arena (context lists of
+    // several sizes, a lowercased action), so that an answer left in the
+    // arena would be overwritten by the next call's work.
+    let requests: Vec<String> = [0, 40, 3, 120]
+        .into_iter()
+        .map(|keys| {
+            let context: serde_json::Map<String, serde_json::Value> =
+                (0..keys).map(|k| (format!("acs:Key{k}"), serde_json::json!(vec!["v"; k % 7 + 1]))).collect();
+            let action = if keys % 2 == 0 { "ecs:StartInstance" } else { "ecs:startinstance" };
+            serde_json::json!({"principal": "user/u", "action": action, "resource": "*", "context": context})
+                .to_string()
+        })
+        .collect();
+    // From a few hundred bytes to about 200 KB of Decision JSON.
+    let shapes = [(1, 1), (2_000, 1), (1, 1), (1, 60), (3_000, 40), (10, 2), (2_000, 90), (1, 1)];
+    for (name_len, statements) in shapes {
+        let text = store_of(name_len, statements);
+        let handle = g.load_ok(&text).unwrap();
+        let native_store = portcullis_core::api::load(&text).unwrap();
+        for request in requests.iter().chain(requests.iter().rev()) {
+            let native = portcullis_core::api::evaluate_json_str(&native_store, request, None).unwrap();
+            let answer = g.evaluate(handle, request.as_bytes(), None).unwrap();
+            assert_eq!(answer.code, code::OK, "{}", answer.json);
+            assert!(answer.json == native, "policy name of {name_len} bytes, {statements} statements: {}", answer.json);
+        }
+        assert_eq!(g.store_free(handle).unwrap(), code::OK);
+    }
+}
