@@ -144,7 +144,9 @@ unsafe impl GlobalAlloc for ScratchThenDlmalloc {
 /// it decides, but a cache that outlives the call (regex-lite's matcher pool
 /// in the gateway's routes, for one; wasm-bindgen's table of JavaScript
 /// values, which is why the JS face makes its values in `copy_out`) must
-/// never be filled from the arena.
+/// never be filled from the arena. A `String` or `Vec` made outside with
+/// room may be appended to: growing it is a `realloc` of a block from
+/// outside the arena, which dlmalloc does (`pc_evaluate`'s answer buffer).
 pub fn scratch<T, U>(call: impl FnOnce() -> T, copy_out: impl FnOnce(T) -> U) -> U {
     if ARENA.active.get() || ARENA.pinned.get() {
         // Nested: the outer call owns the arena.
