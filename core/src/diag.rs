@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn sorting_orders_as_a_stable_sort_by_position_severity_and_code() {
-        let codes = ["unknown-key", "b", "a", "invalid-type", "ab"];
+        let codes = ["invalid-type", "b", "a", "invalid-name", "ab"];
         let severities = [Severity::Error, Severity::Security, Severity::Warning, Severity::Suggestion];
         // A small generator, so every length up to 60 sees ties of every kind.
         let mut seed: u32 = 7;
