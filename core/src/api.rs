@@ -114,14 +114,15 @@ fn decide_json(store: &Store, request: &Request, now: Option<Instant>) -> String
 /// request, its Decision JSON or a failure object; one bad request does not
 /// spoil the others.
 pub fn evaluate_batch_json_str(store: &Store, text: &str, now: Option<Instant>) -> Result<String, Failure> {
-    evaluate_batch_json_with(store, text, now, |decide, out| out.push_str(&decide()))
+    evaluate_batch_json_with(store, text, now, |decide, out| decide(out))
 }
 
 /// [`evaluate_batch_json_str`], with each request's decision run by `each`:
-/// it calls `decide` and appends what it answers (the Decision JSON or
-/// failure object of one request, or nothing) to `out`. A host with a
-/// scratch allocator runs every `decide` in it, so that a batch reuses the
-/// scratch memory of one decision instead of holding all of them at once.
+/// it calls `decide` with `out`, which appends what it answers (the
+/// Decision JSON or failure object of one request, or nothing). A host with
+/// a scratch allocator runs every `decide` in it, so that a batch reuses the
+/// scratch memory of one decision instead of holding all of them at once;
+/// `out` is made outside, with room, before the first.
 ///
 /// The array must be well-formed JSON (a request in it may still be invalid,
 /// which only its answer says). Most requests are read by the fast reader,
@@ -131,7 +132,7 @@ pub fn evaluate_batch_json_with(
     store: &Store,
     text: &str,
     now: Option<Instant>,
-    mut each: impl FnMut(&dyn Fn() -> String, &mut String),
+    mut each: impl FnMut(&dyn Fn(&mut String), &mut String),
 ) -> Result<String, Failure> {
     if text.len() > limits::MAX_BATCH_BYTES {
         return Err(Failure::new(alloc::vec![Diagnostic::error(
@@ -180,12 +181,11 @@ pub fn evaluate_batch_json_with(
             }
             let start = r.pos();
             let read_len = core::cell::Cell::new(None);
-            let fast = || match Request::from_json_prefix(text.get(start..).unwrap_or_default()) {
-                Some((request, len)) => {
+            let fast = |out: &mut String| {
+                if let Some((request, len)) = Request::from_json_prefix(text.get(start..).unwrap_or_default()) {
                     read_len.set(Some(len));
-                    answer(store, request.map_err(Failure::from), now)
+                    answer_into(store, request.map_err(Failure::from), now, out);
                 }
-                None => String::new(),
             };
             each(&fast, &mut out);
             match read_len.get() {
@@ -195,7 +195,7 @@ pub fn evaluate_batch_json_with(
                     r.skip_value().map_err(|e| failed(e.into_diagnostic()))?;
                     r.leave();
                     let item = r.since(start);
-                    each(&|| answer(store, parse_request(item), now), &mut out);
+                    each(&|out: &mut String| answer_into(store, parse_request(item), now, out), &mut out);
                 }
             }
             r.skip_ws();
@@ -214,9 +214,12 @@ pub fn evaluate_batch_json_with(
     Ok(out)
 }
 
-/// The Decision JSON of a read request, or the failure object of one that was not.
-fn answer(store: &Store, request: Result<Request, Failure>, now: Option<Instant>) -> String {
-    request.map_or_else(|failure| failure.to_json(), |request| decide_json(store, &request, now))
+/// Appends the Decision JSON of a read request, or the failure object of one that was not.
+fn answer_into(store: &Store, request: Result<Request, Failure>, now: Option<Instant>, out: &mut String) {
+    match request {
+        Ok(request) => store.evaluate(&request, now).explain(store, &request).write_json(out),
+        Err(failure) => out.push_str(&failure.to_json()),
+    }
 }
 
 /// What a checked text turned out to be.

@@ -58,9 +58,11 @@ struct State {
     last_handle: i32,
     /// The answer of the last answering call, read with `pc_result_ptr` and
     /// `pc_result_len`; the module owns it. Each call's answer goes in through
-    /// `set_result` (`take_result_buffer` lends its memory to the answer
-    /// being made, within the call).
+    /// `set_result`.
     result: String,
+    /// The answer before it, emptied: `pc_evaluate` writes the next Decision
+    /// JSON into its memory (one allocation and one copy fewer per decision).
+    spare: String,
     /// Where the answer is and its length, as two little-endian `u32` at a
     /// fixed address (`pc_result_view`): a host reads them from memory
     /// instead of making two more calls per decision.
@@ -72,6 +74,7 @@ static STATE: Global<State> = Global::new(State {
     stores: Vec::new(),
     last_handle: 0,
     result: String::new(),
+    spare: String::new(),
     view: [0; 2],
 });
 
@@ -234,7 +237,9 @@ exports! {
 
     /// Decides one request. Result: the Decision JSON.
     answer fn evaluate(state, handle: i32, ptr: usize, len: usize, now_ptr: usize, now_len: usize) -> i32 {
-        let mut buffer = state.take_result_buffer();
+        // The spare answer buffer, not the current answer: the view keeps
+        // pointing at that, untouched, should the host stop this call.
+        let mut buffer = core::mem::take(&mut state.spare);
         let store = state.store(handle)?;
         let text = state.text(ptr, len, "request")?;
         let now = state.now(now_ptr, now_len)?;
@@ -257,8 +262,10 @@ exports! {
         let now = state.now(now_ptr, now_len)?;
         // Each decision in the scratch arena (reclaimed before the next one);
         // the answer array outside it.
-        let each = |decide: &dyn Fn() -> String, out: &mut String| {
-            crate::arena::scratch(decide, |json| out.push_str(&json));
+        // `out` is made before, outside the arena, with room; it grows (if it
+        // must) by `realloc`, which leaves it outside.
+        let each = |decide: &dyn Fn(&mut String), out: &mut String| {
+            crate::arena::scratch(|| decide(out), |()| ());
         };
         api::evaluate_batch_json_with(store, text, now, each).map(Answer::json).map_err(Fail::engine)
     }
@@ -299,22 +306,16 @@ exports! {
 const ANSWER_START_BYTES: usize = 1024;
 
 impl State {
-    /// Puts `json` in the result slot and the view.
+    /// Puts `json` in the result slot and the view. The answer it replaces
+    /// becomes the spare buffer for the next decision, unless it is large
+    /// (from a batch, say): that memory is let go.
     fn set_result(&mut self, json: String) {
+        const KEEP_BYTES: usize = 16 * 1024;
         // Addresses and lengths fit: wasm32 memory is at most 4 GiB.
         self.view = [json.as_ptr() as u32, json.len() as u32];
-        self.result = json;
-    }
-
-    /// The last answer's memory, to hold the next one; a large one (from a
-    /// batch, say) is let go rather than kept for single decisions.
-    fn take_result_buffer(&mut self) -> String {
-        const KEEP_BYTES: usize = 16 * 1024;
-        let buffer = core::mem::take(&mut self.result);
-        if buffer.capacity() <= KEEP_BYTES {
-            buffer
-        } else {
-            String::new()
+        let old = core::mem::replace(&mut self.result, json);
+        if old.capacity() <= KEEP_BYTES && old.capacity() >= self.spare.capacity() {
+            self.spare = old;
         }
     }
 

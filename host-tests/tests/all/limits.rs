@@ -44,8 +44,11 @@ fn trap_of(error: &wasmtime::Error) -> Option<Trap> {
 }
 
 /// After a trap the instance refuses every call (its state stayed borrowed)
-/// instead of running on half-updated state, even with fuel and time again.
-fn refuses_service(g: &mut Guest) {
+/// instead of running on half-updated state, even with fuel and time again;
+/// the result view still shows the answer from before the trap (ABI.md:
+/// an instance that trapped updates nothing).
+fn refuses_service(g: &mut Guest, answer_before: &str) {
+    assert_eq!(g.result().unwrap(), answer_before, "the trapped call changed the answer under the view");
     g.store.set_fuel(u64::MAX).unwrap();
     g.store.set_epoch_deadline(u64::MAX / 2);
     assert_eq!(g.abi_major().unwrap(), 0);
@@ -66,12 +69,13 @@ fn fuel_stops_a_hostile_decision() {
     let mut g = crate::guest();
     let handle = g.load_ok(&hostile_store()).unwrap();
     let benign = fuel_of(&mut g, handle, BENIGN);
+    let answer_before = g.result().unwrap();
     // A budget of 200 benign decisions (and at least 5 million units).
     let budget = (benign * 200).max(5_000_000);
     g.store.set_fuel(budget).unwrap();
     let error = g.evaluate(handle, hostile_request().as_bytes(), None).unwrap_err();
     assert_eq!(trap_of(&error), Some(Trap::OutOfFuel), "{error:?}");
-    refuses_service(&mut g);
+    refuses_service(&mut g, &answer_before);
     println!("fuel: a benign decision uses {benign}; the hostile one was stopped at {budget}");
 
     // A fresh instance with unlimited fuel finishes the same decision: the
@@ -98,15 +102,19 @@ fn an_epoch_deadline_stops_a_hostile_decision() {
     };
     // Repeat until the tick lands inside a decision (the first one usually).
     let request = hostile_request();
+    let mut answer_before = g.result().unwrap();
     let error = loop {
         match g.evaluate(handle, request.as_bytes(), None) {
-            Ok(answer) => assert_eq!(answer.code, code::OK),
+            Ok(answer) => {
+                assert_eq!(answer.code, code::OK);
+                answer_before = answer.json;
+            }
             Err(error) => break error,
         }
     };
     ticker.join().unwrap();
     assert_eq!(trap_of(&error), Some(Trap::Interrupt), "{error:?}");
-    refuses_service(&mut g);
+    refuses_service(&mut g, &answer_before);
 }
 
 #[test]
@@ -128,6 +136,7 @@ fn a_memory_cap_stops_a_store_too_big_for_it() {
         let limits = StoreLimitsBuilder::new().memory_size(24 << 20).trap_on_grow_failure(trap_on_grow_failure).build();
         let mut g = Guest::with_limits(Metering::On, limits).unwrap();
         let before = g.load_ok(&crate::governance_store()).unwrap();
+        let answer_before = g.result().unwrap();
         let error = match g.load(store.as_bytes()) {
             Ok(answer) => panic!("a 14 MB store loaded in 24 MiB of memory: {}", &answer.json[..200]),
             Err(error) => error,
@@ -136,7 +145,7 @@ fn a_memory_cap_stops_a_store_too_big_for_it() {
         // module's panic handler), or in the host's own trap if it asked for one.
         if !trap_on_grow_failure {
             assert_eq!(trap_of(&error), Some(Trap::UnreachableCodeReached), "{error:?}");
-            refuses_service(&mut g);
+            refuses_service(&mut g, &answer_before);
         }
         assert!(g.memory_bytes() <= 24 << 20);
         let _ = before;
