@@ -4,7 +4,7 @@
 
 use alloc::string::String;
 
-use super::{put_u64, Explained, MatchedView, NoteText, Sink, Summary};
+use super::{put_u64, Explained, MatchedView, NoteText, Reason, Sink, Summary};
 
 /// Appends JSON string contents, escaping what JSON requires.
 struct Escaped<'a>(&'a mut String);
@@ -53,11 +53,10 @@ fn is_clean(bytes: &[u8]) -> bool {
     crate::text::plain_prefix_len(bytes) == bytes.len()
 }
 
-/// A JSON string whose contents `write` produces.
-fn string_with(out: &mut String, write: impl FnOnce(&mut Escaped<'_>)) {
-    out.push('"');
+/// The contents of a JSON string, escaped, between literals that carry its
+/// quotes (fewer appends per value than a quote each side).
+fn contents(out: &mut String, write: impl FnOnce(&mut Escaped<'_>)) {
     write(&mut Escaped(out));
-    out.push('"');
 }
 
 fn number(out: &mut String, n: u64) {
@@ -73,30 +72,34 @@ fn number(out: &mut String, n: u64) {
 
 #[cfg_attr(target_family = "wasm", inline(never))]
 fn matched(out: &mut String, m: &MatchedView<'_>) {
-    out.push_str("{\"policy\":");
-    string_with(out, |e| e.put_name(m.policy, m.names_plain));
-    out.push_str(",\"via\":");
-    string_with(out, |e| m.via.write_to(e));
-    out.push_str(",\"kind\":\"");
+    out.push_str("{\"policy\":\"");
+    contents(out, |e| e.put_name(m.policy, m.names_plain));
+    out.push_str("\",\"via\":\"");
+    contents(out, |e| m.via.write_to(e));
+    out.push_str("\",\"kind\":\"");
     out.push_str(m.kind);
     out.push_str("\",\"statement\":");
     number(out, u64::from(m.statement));
     if let Some(sid) = m.sid {
-        out.push_str(",\"sid\":");
-        string_with(out, |e| e.put_name(sid, m.names_plain));
+        out.push_str(",\"sid\":\"");
+        contents(out, |e| e.put_name(sid, m.names_plain));
+        out.push_str("\",\"effect\":\"");
+    } else {
+        out.push_str(",\"effect\":\"");
     }
-    out.push_str(",\"effect\":\"");
     out.push_str(m.effect);
-    out.push_str("\",\"path\":");
-    string_with(out, |e| m.path.write_to(e));
-    if let Some(span) = m.span {
-        out.push_str(",\"span\":{\"start\":");
-        number(out, span.start as u64);
-        out.push_str(",\"end\":");
-        number(out, span.end as u64);
-        out.push('}');
+    out.push_str("\",\"path\":\"");
+    contents(out, |e| m.path.write_to(e));
+    match m.span {
+        Some(span) => {
+            out.push_str("\",\"span\":{\"start\":");
+            number(out, span.start as u64);
+            out.push_str(",\"end\":");
+            number(out, span.end as u64);
+            out.push_str("}}");
+        }
+        None => out.push_str("\"}"),
     }
-    out.push('}');
 }
 
 impl Explained<'_> {
@@ -104,49 +107,46 @@ impl Explained<'_> {
     #[cfg_attr(target_family = "wasm", inline(never))]
     pub fn write_json(&self, out: &mut String) {
         let d = self.decision;
-        out.push_str("{\"decision\":\"");
-        out.push_str(d.decision_str());
-        out.push_str("\",\"reason\":\"");
-        out.push_str(d.reason.as_str());
-        out.push_str("\",\"matched\":[");
+        out.push_str(match d.reason {
+            Reason::Allowed => "{\"decision\":\"Allow\",\"reason\":\"Allowed\",\"matched\":[",
+            Reason::ExplicitDeny => "{\"decision\":\"Deny\",\"reason\":\"ExplicitDeny\",\"matched\":[",
+            Reason::ImplicitDeny => "{\"decision\":\"Deny\",\"reason\":\"ImplicitDeny\",\"matched\":[",
+        });
         for (i, m) in self.matched().enumerate() {
             if i > 0 {
                 out.push(',');
             }
             matched(out, &m);
         }
-        out.push_str("],\"alerts\":[");
-        for (i, a) in d.alerts.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push('"');
-            out.push_str(a.as_str());
-            out.push('"');
-        }
-        out.push_str("],\"notes\":[");
-        for (i, note) in d.notes.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            string_with(out, |e| NoteText { explained: *self, note }.write_to(e));
-        }
-        out.push(']');
-        if !d.missing.is_empty() {
-            out.push_str(",\"missing\":[");
-            for (i, m) in d.missing.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
+        if d.alerts.is_empty() {
+            out.push_str("],\"alerts\":[],\"notes\":[");
+        } else {
+            out.push_str("],\"alerts\":[");
+            for (i, a) in d.alerts.iter().enumerate() {
+                out.push_str(if i > 0 { ",\"" } else { "\"" });
+                out.push_str(a.as_str());
                 out.push('"');
+            }
+            out.push_str("],\"notes\":[");
+        }
+        for (i, note) in d.notes.iter().enumerate() {
+            out.push_str(if i > 0 { ",\"" } else { "\"" });
+            contents(out, |e| NoteText { explained: *self, note }.write_to(e));
+            out.push('"');
+        }
+        if d.missing.is_empty() {
+            out.push_str("],\"summary\":\"");
+        } else {
+            out.push_str("],\"missing\":[");
+            for (i, m) in d.missing.iter().enumerate() {
+                out.push_str(if i > 0 { ",\"" } else { "\"" });
                 out.push_str(m.as_str());
                 out.push('"');
             }
-            out.push(']');
+            out.push_str("],\"summary\":\"");
         }
-        out.push_str(",\"summary\":");
-        string_with(out, |e| Summary(*self).write_to(e));
-        out.push('}');
+        contents(out, |e| Summary(*self).write_to(e));
+        out.push_str("\"}");
     }
 
     /// The Decision JSON as a new string.
