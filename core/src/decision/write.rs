@@ -70,6 +70,15 @@ fn number(out: &mut String, n: u64) {
     put_u64(&mut Bare(out), n);
 }
 
+/// The items of a list of fixed words (alerts, missing), as JSON strings.
+fn words(out: &mut String, words: impl Iterator<Item = &'static str>) {
+    for (i, word) in words.enumerate() {
+        out.push_str(if i > 0 { ",\"" } else { "\"" });
+        out.push_str(word);
+        out.push('"');
+    }
+}
+
 #[cfg_attr(target_family = "wasm", inline(never))]
 fn matched(out: &mut String, m: &MatchedView<'_>) {
     out.push_str("{\"policy\":\"");
@@ -122,11 +131,7 @@ impl Explained<'_> {
             out.push_str("],\"alerts\":[],\"notes\":[");
         } else {
             out.push_str("],\"alerts\":[");
-            for (i, a) in d.alerts.iter().enumerate() {
-                out.push_str(if i > 0 { ",\"" } else { "\"" });
-                out.push_str(a.as_str());
-                out.push('"');
-            }
+            words(out, d.alerts.iter().map(|a| a.as_str()));
             out.push_str("],\"notes\":[");
         }
         for (i, note) in d.notes.iter().enumerate() {
@@ -138,11 +143,7 @@ impl Explained<'_> {
             out.push_str("],\"summary\":\"");
         } else {
             out.push_str("],\"missing\":[");
-            for (i, m) in d.missing.iter().enumerate() {
-                out.push_str(if i > 0 { ",\"" } else { "\"" });
-                out.push_str(m.as_str());
-                out.push('"');
-            }
+            words(out, d.missing.iter().map(|m| m.as_str()));
             out.push_str("],\"summary\":\"");
         }
         contents(out, |e| Summary(*self).write_to(e));
