@@ -571,14 +571,20 @@ fn the_direct_json_writer_matches_serde() {
     }
     cases.push((&gov, request(json!({"principal": "user/\"quoted\"\n", "action": "ecs:X", "resource": "*"}))));
     let mut kinds = std::collections::BTreeSet::new();
+    let mut lists = std::collections::BTreeSet::new();
     for (s, r) in &cases {
         let d = s.evaluate(r, portcullis_core::Instant::parse("2026-11-23T12:00:00Z"));
         let explained = d.explain(s, r);
         let by_serde = serde_json::to_string(&explained).unwrap();
         assert_eq!(explained.to_json(), by_serde);
         kinds.insert(format!("{:?}/{}/{}", d.reason, d.matched.len().min(2), d.notes.len().min(1)));
+        lists.insert((d.alerts.len().min(1), d.missing.len().min(2)));
     }
     assert!(kinds.len() >= 6, "too few kinds of decisions covered: {kinds:?}");
+    // The lists of fixed words, empty, with one and with more.
+    for shape in [(0, 0), (1, 0), (0, 1), (0, 2)] {
+        assert!(lists.contains(&shape), "no decision with (alerts, missing) = {shape:?}: {lists:?}");
+    }
 }
 
 #[test]

@@ -70,13 +70,23 @@ fn number(out: &mut String, n: u64) {
     put_u64(&mut Bare(out), n);
 }
 
-/// The items of a list of fixed words (alerts, missing), as JSON strings.
-fn words(out: &mut String, words: impl Iterator<Item = &'static str>) {
-    for (i, word) in words.enumerate() {
-        out.push_str(if i > 0 { ",\"" } else { "\"" });
+/// A list of fixed words (alerts, missing) as JSON strings between the
+/// literals `around`, or the literal `none` in place of all when it is empty.
+fn words(out: &mut String, mut words: impl Iterator<Item = &'static str>, none: &str, around: [&str; 2]) {
+    let Some(first) = words.next() else {
+        out.push_str(none);
+        return;
+    };
+    let [open, close] = around;
+    out.push_str(open);
+    out.push('"');
+    out.push_str(first);
+    for word in words {
+        out.push_str("\",\"");
         out.push_str(word);
-        out.push('"');
     }
+    out.push('"');
+    out.push_str(close);
 }
 
 #[cfg_attr(target_family = "wasm", inline(never))]
@@ -127,25 +137,16 @@ impl Explained<'_> {
             }
             matched(out, &m);
         }
-        if d.alerts.is_empty() {
-            out.push_str("],\"alerts\":[],\"notes\":[");
-        } else {
-            out.push_str("],\"alerts\":[");
-            words(out, d.alerts.iter().map(|a| a.as_str()));
-            out.push_str("],\"notes\":[");
-        }
+        let alerts = d.alerts.iter().map(|a| a.as_str());
+        words(out, alerts, "],\"alerts\":[],\"notes\":[", ["],\"alerts\":[", "],\"notes\":["]);
         for (i, note) in d.notes.iter().enumerate() {
             out.push_str(if i > 0 { ",\"" } else { "\"" });
             contents(out, |e| NoteText { explained: *self, note }.write_to(e));
             out.push('"');
         }
-        if d.missing.is_empty() {
-            out.push_str("],\"summary\":\"");
-        } else {
-            out.push_str("],\"missing\":[");
-            words(out, d.missing.iter().map(|m| m.as_str()));
-            out.push_str("],\"summary\":\"");
-        }
+        // `missing` is left out when empty.
+        let missing = d.missing.iter().map(|m| m.as_str());
+        words(out, missing, "],\"summary\":\"", ["],\"missing\":[", "],\"summary\":\""]);
         contents(out, |e| Summary(*self).write_to(e));
         out.push_str("\"}");
     }
