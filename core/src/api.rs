@@ -101,8 +101,13 @@ pub fn evaluate_json_str(store: &Store, text: &str, now: Option<Instant>) -> Res
 /// reused answer buffer); on a failure `out` is left as it was.
 pub fn evaluate_json_into(store: &Store, text: &str, now: Option<Instant>, out: &mut String) -> Result<(), Failure> {
     let request = parse_request(text)?;
-    store.evaluate(&request, now).explain(store, &request).write_json(out);
+    decide_into(store, &request, now, out);
     Ok(())
+}
+
+/// Decides a read request and appends the Decision JSON to `out`.
+fn decide_into(store: &Store, request: &Request, now: Option<Instant>, out: &mut String) {
+    store.evaluate(request, now).explain(store, request).write_json(out);
 }
 
 /// Decides a read request and returns the Decision JSON.
@@ -217,7 +222,7 @@ pub fn evaluate_batch_json_with(
 /// Appends the Decision JSON of a read request, or the failure object of one that was not.
 fn answer_into(store: &Store, request: Result<Request, Failure>, now: Option<Instant>, out: &mut String) {
     match request {
-        Ok(request) => store.evaluate(&request, now).explain(store, &request).write_json(out),
+        Ok(request) => decide_into(store, &request, now, out),
         Err(failure) => out.push_str(&failure.to_json()),
     }
 }

@@ -260,10 +260,9 @@ exports! {
         let store = state.store(handle)?;
         let text = state.text(ptr, len, "batch")?;
         let now = state.now(now_ptr, now_len)?;
-        // Each decision in the scratch arena (reclaimed before the next one);
-        // the answer array outside it.
-        // `out` is made before, outside the arena, with room; it grows (if it
-        // must) by `realloc`, which leaves it outside.
+        // Each decision in the scratch arena (reclaimed before the next one),
+        // writing into the answer array `out`, made before outside the arena
+        // with room: it grows (if it must) by `realloc`, which leaves it outside.
         let each = |decide: &dyn Fn(&mut String), out: &mut String| {
             crate::arena::scratch(|| decide(out), |()| ());
         };

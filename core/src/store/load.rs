@@ -621,14 +621,16 @@ impl Loader {
                         .map(String::from);
                     let id = to_u32(resources.len());
                     let is_pattern = m.key.contains(['*', '?']);
-                    let mut escaped = String::new();
-                    crate::glob::escape_into(&mut escaped, &m.key);
-                    // A pattern key's wildcards stay wildcards; its backslashes are literal.
-                    let compiled = if is_pattern {
-                        ResourcePattern::compile(&crate::glob::escape_backslashes(&m.key))
+                    // A pattern key's wildcards stay wildcards; any other key is
+                    // literal throughout. Backslashes are literal in both.
+                    let escaped = if is_pattern {
+                        crate::glob::escape_backslashes(&m.key)
                     } else {
-                        ResourcePattern::compile(&escaped)
+                        let mut all = String::with_capacity(m.key.len());
+                        crate::glob::escape_into(&mut all, &m.key);
+                        all
                     };
+                    let compiled = ResourcePattern::compile(&escaped);
                     match compiled {
                         Ok(pattern) if is_pattern => resource_patterns.push((pattern, id)),
                         Ok(_) => resource_exact.entry(String::from(resource_key(&m.key))).or_default().push(id),
